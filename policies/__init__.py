@@ -1,0 +1,1 @@
+"""ferpaguard's rule catalogue: FERPA technical safeguards for AWS as pure functions."""

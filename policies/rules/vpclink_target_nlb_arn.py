@@ -1,0 +1,20 @@
+from policies.model import Outcome, Resource, fail, unknown
+from policies.registry import Context
+from policies.values import MISSING, UNKNOWN, get
+
+RULE_ID = "FERPA-LINK-01"
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    target = get(resource.props, "targetArn")
+    if target is UNKNOWN:
+        return [unknown("targetArn is not known during preview; FERPA-LINK-02 resolves the target in the stack")]
+    if target is MISSING:
+        return [fail("targetArn is not set; a REST API VPC Link needs exactly one Network Load Balancer ARN")]
+    if not isinstance(target, str):
+        return [fail(f"targetArn must be a single Network Load Balancer ARN, got {type(target).__name__}")]
+    if ":loadbalancer/app/" in target:
+        return [fail(f"targetArn {target} is an Application Load Balancer; VPC Links require a Network Load Balancer", targetArn=target)]
+    if ":loadbalancer/net/" not in target:
+        return [fail(f"targetArn {target} is not a Network Load Balancer ARN", targetArn=target)]
+    return []

@@ -1,0 +1,190 @@
+"""Reading Pulumi property values in engine wire form.
+
+Values arrive as the engine sends them: camelCase keys, unknowns as sentinel
+strings during preview, secrets wrapped in a signature object. Every rule reads
+properties through these helpers so that "unknown" and "secret" are handled the
+same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+UNKNOWN_STRING: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN_SENTINELS: Final = frozenset(
+    {
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # bool
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
+        UNKNOWN_STRING,
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
+        "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
+        "e48ece36-62e2-4504-bad9-02848725956a",  # archive
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
+    }
+)
+SIG_KEY: Final = "4dabf18193072939515e22adb298388d"
+SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"
+REDACTED: Final = "[secret]"
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Final = _Marker("UNKNOWN")
+"""Returned by `get` when the value (or a container on its path) is not known yet."""
+MISSING: Final = _Marker("MISSING")
+"""Returned by `get` when the property is absent or null."""
+SECRET_PRESENT: Final = _Marker("SECRET_PRESENT")
+"""A secret whose plaintext is not available (ciphertext): present, unreadable."""
+
+
+def is_unknown(value: Any) -> bool:
+    return value is UNKNOWN or (isinstance(value, str) and value in UNKNOWN_SENTINELS)
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, Mapping) and value.get(SIG_KEY) == SECRET_SIG
+
+
+def unwrap_secret(value: Any) -> Any:
+    """The secret's inner value for evaluation, or SECRET_PRESENT if unreadable."""
+    for key in ("value", "plaintext"):
+        if key in value:
+            inner = value[key]
+            if key == "plaintext" and isinstance(inner, str):
+                import json
+
+                try:
+                    return json.loads(inner)
+                except ValueError:
+                    return inner
+            return inner
+    return SECRET_PRESENT
+
+
+def _step(value: Any, key: str | int) -> Any:
+    if is_secret(value):
+        value = unwrap_secret(value)
+    if isinstance(key, int):
+        if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+            return value[key] if -len(value) <= key < len(value) else None
+        return None
+    if isinstance(value, Mapping):
+        return value.get(key)
+    return None
+
+
+def get(props: Any, path: str) -> Any:
+    """Value at a dotted path (`a.b.0.c`), or UNKNOWN / MISSING / SECRET_PRESENT.
+
+    A secret on the path is unwrapped for reading; callers that report values
+    must pass them through `redact` first.
+    """
+    value = props
+    for part in path.split("."):
+        if is_unknown(value):
+            return UNKNOWN
+        value = _step(value, int(part) if part.lstrip("-").isdigit() else part)
+        if value is None:
+            return MISSING
+    if is_unknown(value):
+        return UNKNOWN
+    if is_secret(value):
+        return unwrap_secret(value)
+    return value
+
+
+def is_secret_at(props: Any, path: str) -> bool:
+    """True when the value at `path` (or a container on the way) is secret-wrapped."""
+    value = props
+    for part in path.split("."):
+        if is_secret(value):
+            return True
+        value = _step(value, int(part) if part.lstrip("-").isdigit() else part)
+        if value is None:
+            return False
+    return is_secret(value)
+
+
+def truth(value: Any) -> bool | None:
+    """Tri-state boolean: True, False (absent counts as False), None when unknown.
+
+    Strings "true"/"false" are accepted as the engine sometimes sends them.
+    """
+    if is_unknown(value):
+        return None
+    if value is MISSING or value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "1", "yes"):
+            return True
+        return False
+    if isinstance(value, int | float):
+        return value != 0
+    return False
+
+
+def as_number(value: Any) -> float | None:
+    """A number from an int, float or numeric string; None when not numeric."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list for iteration: a scalar or mapping becomes a one-element list."""
+    if value is MISSING or value is None or is_unknown(value):
+        return []
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return list(value)
+    return [value]
+
+
+def contains_unknown(value: Any, _depth: int = 0) -> bool:
+    if is_unknown(value):
+        return True
+    if _depth > 64:
+        return False
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v, _depth + 1) for v in value.values())
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return any(contains_unknown(v, _depth + 1) for v in value)
+    return False
+
+
+def redact(value: Any, _depth: int = 0) -> Any:
+    """A copy safe to print: secrets replaced by REDACTED, unknowns by "<unknown>"."""
+    if is_secret(value) or value is SECRET_PRESENT:
+        return REDACTED
+    if is_unknown(value):
+        return "<unknown>"
+    if value is MISSING:
+        return None
+    if _depth > 32:
+        return "..."
+    if isinstance(value, Mapping):
+        return {str(k): redact(v, _depth + 1) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [redact(v, _depth + 1) for v in value]
+    return value
