@@ -3,11 +3,12 @@ for one property, so a rule reads as a list of requirements."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from policies.model import Outcome, fail, unknown
-from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, get, redact, truth
+from policies.values import MISSING, REDACTED, SECRET_PRESENT, UNKNOWN, as_number, get, is_secret_at, redact, truth
 
 AWS_MANAGED_ALIAS = "alias/aws/"
 
@@ -55,7 +56,68 @@ def require_cmk(props: Mapping[str, Any], path: str = "kmsKeyId", what: str = "d
     if value is SECRET_PRESENT:
         return []
     if not isinstance(value, str) or not value.strip():
-        return [fail(f"{path} is not a KMS key ARN or id: {redact(value)!r}", **{path: redact(value)})]
+        return [fail(f"{path} is not a KMS key ARN or id: {shown(props, path, value)!r}", **{path: shown(props, path, value)})]
     if is_aws_managed_key(value):
-        return [fail(f"{path} {value} is an AWS-managed key alias, not a customer-managed key", **{path: value})]
+        return [
+            fail(
+                f"{path} {shown(props, path, value)} is an AWS-managed key alias, not a customer-managed key",
+                **{path: shown(props, path, value)},
+            )
+        ]
     return []
+
+
+def require_at_least(
+    props: Mapping[str, Any], path: str, minimum: float, why: str, *, absent_means: float, unit: str = "days"
+) -> list[Outcome]:
+    """`path` must be a number >= `minimum`; `absent_means` is AWS's default when the property is not set."""
+    value = get(props, path)
+    if value is UNKNOWN:
+        return [unknown(f"{path} is not known during preview; {why}", **{path: "<unknown>"})]
+    if value is SECRET_PRESENT:
+        return [unknown(f"{path} is a secret that cannot be read; {why}", **{path: "[secret]"})]
+    if value is MISSING:
+        if absent_means >= minimum:
+            return []
+        return [
+            fail(
+                f"{path} is absent (AWS's default is {absent_means:g} {unit}); at least {minimum:g} {unit} required; {why}",
+                **{path: None},
+            )
+        ]
+    number = as_number(value)
+    if number is None:
+        return [fail(f"{path} is not a number: {redact(value)!r}; {why}", **{path: redact(value)})]
+    if number < minimum:
+        return [fail(f"{path} is {number:g} {unit}; at least {minimum:g} {unit} required; {why}", **{path: number})]
+    return []
+
+
+def config_number(config: Mapping[str, Any], key: str, default: float) -> float:
+    """A numeric pack setting, falling back to the catalogue default when absent or malformed."""
+    number = as_number(config.get(key))
+    return default if number is None else number
+
+
+def shown(props: Mapping[str, Any], path: str, value: Any) -> Any:
+    """`value` (read from `path`) made safe for messages and evidence: redacted when it sits under a secret."""
+    return REDACTED if is_secret_at(props, path) else redact(value)
+
+
+def about(urn: str, outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """Resource-style outcomes re-addressed to `urn`, for stack rules that reuse resource checks."""
+    return [dataclasses.replace(outcome, urn=urn) for outcome in outcomes]
+
+
+def is_present(props: Mapping[str, Any], path: str) -> bool | None:
+    """Tri-state presence: True when set (a secret counts), False when absent or empty, None when unknown."""
+    if is_secret_at(props, path):
+        return True
+    value = get(props, path)
+    if value is UNKNOWN:
+        return None
+    if value is MISSING:
+        return False
+    if isinstance(value, str | list | tuple | dict) and not value:
+        return False
+    return True

@@ -1,0 +1,3 @@
+from ferpaguard.cli import main
+
+main()

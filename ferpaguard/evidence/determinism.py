@@ -1,0 +1,52 @@
+"""What makes two exports of the same run byte-identical: clamped timestamps,
+content-derived UUIDs and canonical JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+NAMESPACE = uuid.UUID("5b0d6c1e-3f55-5d8e-9a52-6e6b2f1c0a77")
+"""Fixed uuid5 namespace for every identifier ferpaguard derives from content."""
+
+
+def source_date_epoch() -> dt.datetime | None:
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def clamp(moment: dt.datetime) -> dt.datetime:
+    """The moment in UTC, never later than SOURCE_DATE_EPOCH when that is set."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    aware = aware.astimezone(dt.UTC)
+    epoch = source_date_epoch()
+    return min(aware, epoch) if epoch is not None else aware
+
+
+def iso(moment: dt.datetime) -> str:
+    """RFC 3339 UTC with a `Z` suffix and whole seconds."""
+    return clamp(moment).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def stable_uuid(*parts: str) -> str:
+    """A v5 UUID from the given parts; the same parts always give the same UUID."""
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path

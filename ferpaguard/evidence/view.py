@@ -1,0 +1,197 @@
+"""The one sanitised, sorted view of a RunResult that every writer reads.
+
+Writers never see the RunResult itself: evidence passes through
+`policies.values.redact` again (the rules already redact; this is the second
+line), and any plaintext of a secret that some evidence still carries wrapped
+is scrubbed from every message, note and record of the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ferpaguard.evidence.determinism import iso, source_date_epoch
+from ferpaguard.run import InputRef, RunResult, summarise
+from policies.model import Finding, Status
+from policies.values import REDACTED, SIG_KEY, is_secret, redact
+
+MIN_SCRUB_LENGTH = 4
+"""Shorter secret plaintexts are not scrubbed from free text: they would mangle ordinary words."""
+
+STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3, Status.NOT_APPLICABLE: 4}
+
+
+def _secret_texts(value: Any, found: set[str], depth: int = 0) -> None:
+    if depth > 32:
+        return
+    if is_secret(value):
+        for key in ("value", "plaintext"):
+            inner = value.get(key)
+            if isinstance(inner, str | int | float) and not isinstance(inner, bool):
+                found.add(str(inner))
+            elif inner is not None:
+                _collect_leaves(inner, found, depth + 1)
+        return
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _secret_texts(item, found, depth + 1)
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        for item in value:
+            _secret_texts(item, found, depth + 1)
+
+
+def _collect_leaves(value: Any, found: set[str], depth: int) -> None:
+    if depth > 32:
+        return
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _collect_leaves(item, found, depth + 1)
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        for item in value:
+            _collect_leaves(item, found, depth + 1)
+    elif isinstance(value, str | int | float) and not isinstance(value, bool):
+        found.add(str(value))
+
+
+class Scrubber:
+    """Replaces known secret plaintexts in text with the redaction marker."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        usable = {s for s in secrets if len(s) >= MIN_SCRUB_LENGTH and s != REDACTED}
+        self._secrets = sorted(usable, key=lambda s: (-len(s), s))
+
+    def text(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def value(self, value: Any, depth: int = 0) -> Any:
+        """A JSON-ready copy: redacted, scrubbed, containers as dict/list, other objects as text."""
+        value = redact(value)
+        if depth > 32:
+            return "..."
+        if isinstance(value, str):
+            return self.text(value)
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        if isinstance(value, Mapping):
+            return {self.text(str(k)): self.value(v, depth + 1) for k, v in value.items() if str(k) != SIG_KEY}
+        if isinstance(value, Sequence) and not isinstance(value, bytes):
+            return [self.value(v, depth + 1) for v in value]
+        return self.text(str(value))
+
+
+def relative_uri(path: str) -> str:
+    """An input path as a relative POSIX URI: relative to the working directory when possible."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            candidate = candidate.relative_to(Path.cwd())
+        except ValueError:
+            candidate = Path(candidate.name)
+    text = PurePosixPath(*candidate.parts).as_posix() if candidate.parts else "."
+    return text.removeprefix("./")
+
+
+def finding_sort_key(finding: Finding) -> tuple[str, ...]:
+    return (finding.stack, finding.rule_id, finding.urn, str(STATUS_ORDER[finding.status]), finding.message, finding.source)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    command: str
+    tool_version: str
+    pack_name: str
+    pack_version: str
+    pack_hash: str
+    inputs: tuple[InputRef, ...]
+    stacks: tuple[str, ...]
+    started: str
+    finished: str
+    findings: tuple[Finding, ...]
+    summary: Mapping[str, Any]
+    waivers: tuple[Mapping[str, Any], ...]
+    disagreements: tuple[Mapping[str, Any], ...]
+    skipped: tuple[Mapping[str, Any], ...]
+    notes: tuple[str, ...]
+
+    def input_uri(self, finding: Finding) -> str:
+        """The relative path of the input a finding came from: the stack's input, else the only or first one."""
+        for ref in self.inputs:
+            if finding.stack and ref.stack == finding.stack:
+                return relative_uri(ref.path)
+        if self.inputs:
+            return relative_uri(self.inputs[0].path)
+        return "Pulumi.yaml"
+
+    def metadata(self) -> dict[str, Any]:
+        """Run identity shared by the JSON report, the JUnit properties and the bundle manifest."""
+        return {
+            "command": self.command,
+            "tool": {"name": "ferpaguard", "version": self.tool_version},
+            "pack": {"name": self.pack_name, "version": self.pack_version, "sha256": self.pack_hash},
+            "inputs": [
+                {"path": relative_uri(i.path), "sha256": i.sha256, "kind": i.kind, "stack": i.stack} for i in self.inputs
+            ],
+            "stacks": list(self.stacks),
+            "started": self.started,
+            "finished": self.finished,
+        }
+
+
+def _clean_finding(finding: Finding, scrubber: Scrubber) -> Finding:
+    waiver = scrubber.value(dict(finding.waiver)) if finding.waiver else None
+    return dataclasses.replace(
+        finding,
+        title=scrubber.text(finding.title),
+        message=scrubber.text(finding.message),
+        resource_name=scrubber.text(finding.resource_name),
+        urn=scrubber.text(finding.urn),
+        evidence=scrubber.value(dict(finding.evidence)),
+        waiver=waiver,
+    )
+
+
+def _records(items: Iterable[Mapping[str, Any]], scrubber: Scrubber) -> tuple[Mapping[str, Any], ...]:
+    cleaned = [scrubber.value(dict(item)) for item in items]
+    return tuple(sorted(cleaned, key=lambda item: repr(sorted(item.items(), key=lambda kv: kv[0]))))
+
+
+def prepare(run: RunResult) -> EvidenceView:
+    secrets: set[str] = set()
+    for finding in run.findings:
+        _secret_texts(finding.evidence, secrets)
+        _secret_texts(finding.waiver, secrets)
+    for record in (*run.waivers, *run.disagreements, *run.skipped):
+        _secret_texts(record, secrets)
+    scrubber = Scrubber(secrets)
+    findings = sorted((_clean_finding(f, scrubber) for f in run.findings), key=finding_sort_key)
+    stacks = sorted({f.stack for f in findings if f.stack} | {i.stack for i in run.inputs if i.stack})
+    summary = summarise(findings) | {
+        "stacks": {stack: summarise([f for f in findings if f.stack == stack]) for stack in stacks},
+        "disagreements": len(run.disagreements),
+        # Durations differ from run to run; a reproducible export leaves them out.
+        "timings": {} if source_date_epoch() else {k: round(v, 3) for k, v in sorted(run.timings.items())},
+    }
+    return EvidenceView(
+        command=run.command,
+        tool_version=run.tool_version,
+        pack_name=run.pack_name,
+        pack_version=run.pack_version,
+        pack_hash=run.pack_hash,
+        inputs=tuple(sorted(run.inputs, key=lambda i: (i.stack, i.path, i.sha256))),
+        stacks=tuple(stacks),
+        started=iso(run.started),
+        finished=iso(run.finished),
+        findings=tuple(findings),
+        summary=summary,
+        waivers=_records(run.waivers, scrubber),
+        disagreements=_records(run.disagreements, scrubber),
+        skipped=_records(run.skipped, scrubber),
+        notes=tuple(scrubber.text(n) for n in run.notes),
+    )

@@ -1,0 +1,337 @@
+"""Reading `pulumi stack export` files for `ferpaguard audit`.
+
+A deployment (version 3, or 4 as newer CLIs write it) becomes a StackExport:
+every resource of the state as a `policies.model.Resource` with its inputs as
+`props` and its provider state as `outputs`, so that resource rules read inputs
+and stack rules read outputs, as `pulumi policy analyze` does.
+
+Secrets stay wrapped exactly as the export carries them: ciphertext wrappers
+are present but unreadable, plaintext wrappers (`--show-secrets`) are decoded
+only by `policies.values` during evaluation. Nothing here prints, logs or
+quotes a property value; error messages name the file, the position and the
+field, never its content.
+
+Bad input raises ExportError with one line naming the file and the problem.
+One bad resource in an otherwise good file:
+- a resource that is not an object, lacks `urn` or `type`, or whose URN is not
+  a Pulumi URN rejects the whole file (exit 2): an audit must not silently
+  evaluate part of the evidence and call it a verdict;
+- two live resources with the same URN reject the file (the state is corrupt);
+  an old copy marked `delete: true` sharing its URN with the live replacement
+  is normal Pulumi state and is kept aside, listed in `skipped`;
+- optional fields of the wrong type (`inputs`, `outputs`, `dependencies`,
+  `propertyDependencies`, `parent`, `provider`, `id`) are treated as absent and
+  each case is listed in `notes`, so the report says what was normalised.
+Resources of `pending_operations` (operations interrupted mid-flight) are not
+evaluated; their type and URN are listed so the report can mention them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from policies.model import Resource
+
+SUPPORTED_VERSIONS = (3, 4)
+STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+URN_PREFIX = "urn:pulumi:"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SHOWN = 100
+
+Problem = Callable[[str, str], None]
+
+
+class ExportError(Exception):
+    """An export that cannot be audited; the message is one line naming the file and the problem."""
+
+
+@dataclass(slots=True)
+class StackExport:
+    path: str
+    sha256: str
+    version: int
+    stack: str
+    project: str
+    resources: list[Resource]
+    pending_operations: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pending_deletion: list[Resource] = field(default_factory=list)
+
+
+def load_export(path: Path | str, data: bytes | None = None) -> StackExport:
+    """Parse one export file; `path` "-" reads `data` (or standard input when `data` is None)."""
+    label = "<stdin>" if str(path) == "-" else _one_line(str(path))
+    raw = _read(path, data, label)
+    document = _parse(raw, label)
+    version, deployment = _deployment(document, label)
+    export = StackExport(
+        path=label,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        version=version,
+        stack="",
+        project="",
+        resources=[],
+    )
+    _load_resources(deployment, export, label)
+    export.pending_operations = _pending_operations(deployment, export, label)
+    return export
+
+
+def resources_for_resource_rules(export: StackExport) -> list[Resource]:
+    """The resources rules judge: no providers, no stack resource, no old copies awaiting deletion."""
+    doomed = {id(resource) for resource in export.pending_deletion}
+    return [
+        resource
+        for resource in export.resources
+        if resource.type != STACK_TYPE
+        and not resource.type.startswith(PROVIDER_TYPE_PREFIX)
+        and id(resource) not in doomed
+    ]
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _shown(urn: str) -> str:
+    urn = _one_line(urn)
+    return urn if len(urn) <= _SHOWN else urn[: _SHOWN - 3] + "..."
+
+
+def _read(path: Path | str, data: bytes | None, label: str) -> bytes:
+    if data is not None:
+        return data
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ExportError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise ExportError(f"{label}: is a directory, not an export file") from None
+    except OSError as error:
+        raise ExportError(f"{label}: cannot read: {error.strerror or type(error).__name__}") from None
+
+
+def _parse(raw: bytes, label: str) -> Any:
+    if not raw.strip():
+        raise ExportError(f"{label}: empty file, not a stack export (run `pulumi stack export --file {label}`)")
+    if raw.startswith(_UTF16_BOMS):
+        raise ExportError(
+            f"{label}: UTF-16 encoded (a PowerShell redirect?); write it with `pulumi stack export --file` instead"
+        )
+    if b"\x00" in raw:
+        raise ExportError(f"{label}: binary data (NUL bytes), not a JSON stack export")
+    if raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM):]
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise ExportError(f"{label}: {_json_problem(raw, error)}") from None
+
+
+def _json_problem(raw: bytes, error: orjson.JSONDecodeError) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 text (invalid byte at offset {bad.start}), not a JSON stack export"
+    where = f"line {error.lineno} column {error.colno}"
+    if "depth limit" in error.msg:
+        return f"nested deeper than the JSON parser's limit of 1024 levels at {where}"
+    if error.pos >= len(raw.rstrip()):
+        return f"truncated: the JSON ends unexpectedly at {where}"
+    return f"not valid JSON: {error.msg} at {where}"
+
+
+def _deployment(document: Any, label: str) -> tuple[int, Mapping[str, Any]]:
+    if not isinstance(document, dict):
+        raise ExportError(f"{label}: not a stack export: the top level is a JSON {_kind(document)}, not an object")
+    version = document.get("version")
+    if type(version) is not int:
+        raise ExportError(f"{label}: not a stack export: no integer `version` field")
+    if version not in SUPPORTED_VERSIONS:
+        supported = " or ".join(str(v) for v in SUPPORTED_VERSIONS)
+        raise ExportError(f"{label}: unsupported deployment version {version} (supported: {supported})")
+    deployment = document.get("deployment")
+    if deployment is None:
+        raise ExportError(f"{label}: not a stack export: no `deployment` object")
+    if not isinstance(deployment, dict):
+        raise ExportError(f"{label}: `deployment` is a JSON {_kind(deployment)}, not an object")
+    return version, deployment
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def _load_resources(deployment: Mapping[str, Any], export: StackExport, label: str) -> None:
+    raw_resources = deployment.get("resources")
+    if raw_resources is None:  # `pulumi stack export` omits the key for an empty stack
+        raw_resources = []
+    if not isinstance(raw_resources, list):
+        raise ExportError(f"{label}: `deployment.resources` is a JSON {_kind(raw_resources)}, not an array")
+    live_urns: set[str] = set()
+    resources = export.resources
+    for index, raw in enumerate(raw_resources):
+        resource, stack_parts = _resource(raw, index, label, export.notes)
+        if raw.get("delete") is True:
+            export.pending_deletion.append(resource)
+            export.skipped.append(
+                {"urn": resource.urn, "type": resource.type, "reason": "old copy pending deletion after a replace"}
+            )
+        elif resource.urn in live_urns:
+            raise ExportError(f"{label}: resource #{index}: duplicate URN {_shown(resource.urn)}")
+        else:
+            live_urns.add(resource.urn)
+        if resource.type == STACK_TYPE and not export.stack:
+            export.project = stack_parts[1]
+            export.stack = f"{stack_parts[1]}/{stack_parts[0]}"
+        resources.append(resource)
+    if not export.stack and resources:
+        parts = _urn_parts(resources[0].urn)
+        assert parts is not None  # every URN was validated by _resource
+        export.project = parts[1]
+        export.stack = f"{parts[1]}/{parts[0]}"
+        export.notes.append("no pulumi:pulumi:Stack resource; stack name taken from the first resource's URN")
+    _note_dangling(resources, live_urns | {r.urn for r in export.pending_deletion}, export.notes)
+
+
+def _urn_parts(urn: str) -> tuple[str, str, str, str] | None:
+    """(stack, project, qualified type, name) of `urn:pulumi:<stack>::<project>::<type>::<name>`."""
+    if not urn.startswith(URN_PREFIX):
+        return None
+    parts = urn[len(URN_PREFIX):].split("::", 3)
+    if len(parts) != 4 or not all(parts[:3]):
+        return None
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def _resource(raw: Any, index: int, label: str, notes: list[str]) -> tuple[Resource, tuple[str, str, str, str]]:
+    where = f"{label}: resource #{index}"
+    if not isinstance(raw, dict):
+        raise ExportError(f"{where} is a JSON {_kind(raw)}, not an object")
+    urn = raw.get("urn")
+    if not isinstance(urn, str) or not urn:
+        raise ExportError(f"{where} has no `urn`")
+    parts = _urn_parts(urn)
+    if parts is None:
+        raise ExportError(f"{where}: `urn` is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>)")
+    type_ = raw.get("type")
+    if not isinstance(type_, str) or not type_:
+        raise ExportError(f"{where} ({_shown(urn)}) has no `type`")
+
+    def problem(key: str, expected: str) -> None:
+        notes.append(f"{_shown(urn)}: `{key}` is not {expected}; treated as absent")
+
+    inputs = raw.get("inputs")
+    if not isinstance(inputs, dict):
+        if inputs is not None:
+            problem("inputs", "an object")
+        inputs = {}
+    outputs = raw.get("outputs")
+    if not isinstance(outputs, dict):
+        if outputs is not None:
+            problem("outputs", "an object")
+        outputs = {}
+    resource = Resource(
+        urn=urn,
+        type=type_,
+        name=parts[3],
+        props=inputs,
+        outputs=outputs,
+        parent=_optional_str(raw, "parent", problem),
+        dependencies=_urn_list(raw.get("dependencies"), "dependencies", problem),
+        property_dependencies=_property_dependencies(raw.get("propertyDependencies"), problem),
+        provider=_optional_str(raw, "provider", problem),
+        id=_optional_str(raw, "id", problem),
+        custom=raw["custom"] if isinstance(raw.get("custom"), bool) else bool(raw.get("id")),
+    )
+    return resource, parts
+
+
+def _optional_str(raw: Mapping[str, Any], key: str, problem: Problem) -> str | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    problem(key, "a string")
+    return None
+
+
+def _urn_list(value: Any, key: str, problem: Problem) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    problem(key, "a list of URNs")
+    return ()
+
+
+def _property_dependencies(value: Any, problem: Problem) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problem("propertyDependencies", "an object")
+        return {}
+    result: dict[str, tuple[str, ...]] = {}
+    for key, urns in value.items():
+        result[key] = _urn_list(urns, f"propertyDependencies.{key}", problem)
+    return result
+
+
+def _note_dangling(resources: list[Resource], urns: set[str], notes: list[str]) -> None:
+    """References to URNs the export does not contain resolve to nothing; say how many there were."""
+    dangling = 0
+    for resource in resources:
+        if resource.parent is not None and resource.parent not in urns:
+            dangling += 1
+        dangling += sum(1 for urn in resource.dependencies if urn not in urns)
+        for urns_of_property in resource.property_dependencies.values():
+            dangling += sum(1 for urn in urns_of_property if urn not in urns)
+    if dangling:
+        notes.append(f"{dangling} parent/dependency reference(s) name resources that are not in the export")
+
+
+def _pending_operations(deployment: Mapping[str, Any], export: StackExport, label: str) -> list[dict[str, str]]:
+    raw_operations = deployment.get("pending_operations")
+    if raw_operations is None:
+        return []
+    if not isinstance(raw_operations, list):
+        export.notes.append("`deployment.pending_operations` is not an array; ignored")
+        return []
+    operations: list[dict[str, str]] = []
+    for operation in raw_operations:
+        if not isinstance(operation, dict):
+            export.notes.append("a pending operation is not an object; ignored")
+            continue
+        resource = operation.get("resource")
+        resource = resource if isinstance(resource, dict) else {}
+        operations.append(
+            {
+                "type": _text(operation.get("type")),
+                "urn": _text(resource.get("urn")),
+                "resource_type": _text(resource.get("type")),
+            }
+        )
+    return operations
+
+
+def _text(value: Any) -> str:
+    return _one_line(value) if isinstance(value, str) else ""

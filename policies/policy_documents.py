@@ -1,0 +1,233 @@
+"""Reading AWS JSON policy documents (KMS key policies, EFS file-system policies,
+IAM and resource policies) as plain data.
+
+A policy arrives as a JSON string, an already-decoded object, an unknown
+sentinel during preview, or nothing at all. `read_policy` turns each of those
+into one `PolicyRead`; `Statement` gives every statement's principals, actions,
+resources and conditions in one normalised shape, so rules compare values
+instead of re-parsing the many spellings AWS accepts ("*" or ["*"], a string or
+a list, "Principal": "*" or {"AWS": "*"}).
+
+Unknown parts stay visible: a statement whose field is unknown says so through
+`Statement.unknown_fields`, and rules turn that into an `unknown` outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, contains_unknown, is_secret, is_unknown, unwrap_secret
+
+WILDCARD = "*"
+_MAX_STATEMENTS = 1000
+
+
+class PolicyState(StrEnum):
+    PARSED = "parsed"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement; list-valued fields are tuples of strings, whatever the JSON spelling.
+
+    `principals` maps a principal type ("AWS", "Service", "Federated",
+    "CanonicalUser", or "*" for the bare `"Principal": "*"`) to its values.
+    `conditions` maps an operator (e.g. "Bool") to condition keys (as written)
+    and their values, booleans and numbers rendered as JSON text ("false", "1").
+    """
+
+    index: int
+    sid: str | None
+    effect: str
+    principals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    not_principals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    not_resources: tuple[str, ...] = ()
+    conditions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    has_principal: bool = False
+    has_not_principal: bool = False
+    unknown_fields: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"statement {self.sid!r}" if self.sid else f"statement #{self.index + 1}"
+
+    @property
+    def is_allow(self) -> bool:
+        return self.effect == "Allow"
+
+    @property
+    def is_deny(self) -> bool:
+        return self.effect == "Deny"
+
+    @property
+    def has_condition(self) -> bool:
+        return any(keys for keys in self.conditions.values())
+
+    def principal_is_wildcard(self) -> bool:
+        """True for `"*"`, `{"AWS": "*"}` or any principal list that contains "*"."""
+        return any(WILDCARD in values for values in self.principals.values())
+
+    def grants_everyone(self) -> bool:
+        """A wildcard principal, or a NotPrincipal (which applies to everyone not listed)."""
+        return self.principal_is_wildcard() or self.has_not_principal
+
+    def allows_action(self, action: str) -> bool:
+        """Whether this statement's Action / NotAction covers `action` (IAM wildcards, case-insensitive)."""
+        if self.not_actions:
+            return not matches_any(self.not_actions, action)
+        return matches_any(self.actions, action)
+
+    def condition_values(self, key: str, operators: Iterable[str]) -> tuple[str, ...]:
+        """Values of condition `key` (matched case-insensitively) under any of `operators`."""
+        wanted = {op for op in operators}
+        found: list[str] = []
+        for operator, keys in self.conditions.items():
+            if operator not in wanted:
+                continue
+            for name, values in keys.items():
+                if name.lower() == key.lower():
+                    found.extend(values)
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRead:
+    """The outcome of reading one policy value."""
+
+    state: PolicyState
+    statements: tuple[Statement, ...] = ()
+    error: str = ""
+    document: Mapping[str, Any] | None = None
+
+    @property
+    def parsed(self) -> bool:
+        return self.state is PolicyState.PARSED
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def read_policy(value: Any) -> PolicyRead:
+    """A policy from its property value: JSON text, a decoded object, unknown, or absent."""
+    if value is MISSING or value is None:
+        return PolicyRead(PolicyState.ABSENT)
+    if value is UNKNOWN or is_unknown(value) or value is SECRET_PRESENT:
+        return PolicyRead(PolicyState.UNKNOWN)
+    if is_secret(value):
+        return read_policy(unwrap_secret(value))
+    if isinstance(value, str):
+        if not value.strip():
+            return PolicyRead(PolicyState.INVALID, error="the policy is an empty string")
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            return PolicyRead(PolicyState.INVALID, error=f"the policy is not valid JSON ({error.msg} at line {error.lineno})")
+        except RecursionError:
+            return PolicyRead(PolicyState.INVALID, error="the policy JSON is nested too deeply")
+    if not isinstance(value, Mapping):
+        return PolicyRead(PolicyState.INVALID, error=f"the policy is a JSON {_json_type(value)}, not an object")
+    try:
+        statements = tuple(_statements(value))
+    except _Invalid as error:
+        return PolicyRead(PolicyState.INVALID, error=str(error), document=value)
+    return PolicyRead(PolicyState.PARSED, statements, document=value)
+
+
+def matches(pattern: str, value: str) -> bool:
+    """IAM-style glob match: `*` any run, `?` one character, case-insensitive."""
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, value, flags=re.IGNORECASE | re.DOTALL) is not None
+
+
+def matches_any(patterns: Iterable[str], value: str) -> bool:
+    return any(matches(pattern, value) for pattern in patterns)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Sequence):
+        return "array"
+    return type(value).__name__
+
+
+def _statements(document: Mapping[str, Any]) -> Iterable[Statement]:
+    raw = document.get("Statement")
+    if raw is None:
+        raise _Invalid("the policy has no Statement")
+    if is_unknown(raw):
+        yield Statement(0, None, "", unknown_fields=("Statement",))
+        return
+    items = [raw] if isinstance(raw, Mapping) else raw
+    if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+        raise _Invalid(f"Statement is a JSON {_json_type(raw)}, not an object or array")
+    for index, item in enumerate(items[:_MAX_STATEMENTS]):
+        if not isinstance(item, Mapping):
+            raise _Invalid(f"statement #{index + 1} is a JSON {_json_type(item)}, not an object")
+        yield _statement(index, item)
+
+
+def _statement(index: int, raw: Mapping[str, Any]) -> Statement:
+    unknown_fields = tuple(key for key, value in raw.items() if contains_unknown(value))
+    sid = raw.get("Sid")
+    effect = raw.get("Effect")
+    return Statement(
+        index=index,
+        sid=sid if isinstance(sid, str) and sid else None,
+        effect=effect if isinstance(effect, str) else "",
+        principals=_principals(raw.get("Principal")),
+        not_principals=_principals(raw.get("NotPrincipal")),
+        actions=_strings(raw.get("Action")),
+        not_actions=_strings(raw.get("NotAction")),
+        resources=_strings(raw.get("Resource")),
+        not_resources=_strings(raw.get("NotResource")),
+        conditions=_conditions(raw.get("Condition")),
+        has_principal=raw.get("Principal") is not None,
+        has_not_principal=raw.get("NotPrincipal") is not None,
+        unknown_fields=unknown_fields,
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A string or list of scalars as a tuple of strings; objects and unknowns are dropped."""
+    items = value if isinstance(value, Sequence) and not isinstance(value, str | bytes) else [value]
+    out: list[str] = []
+    for item in items:
+        if item is None or is_unknown(item) or (isinstance(item, Mapping | Sequence) and not isinstance(item, str)):
+            continue
+        out.append(item if isinstance(item, str) else json.dumps(item))
+    return tuple(out)
+
+
+def _principals(value: Any) -> dict[str, tuple[str, ...]]:
+    if value is None or is_unknown(value):
+        return {}
+    if isinstance(value, Mapping):
+        return {str(kind): _strings(values) for kind, values in value.items()}
+    return {WILDCARD: _strings(value)}
+
+
+def _conditions(value: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    if not isinstance(value, Mapping):
+        return {}
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for operator, keys in value.items():
+        if isinstance(keys, Mapping):
+            out[str(operator)] = {str(key): _strings(values) for key, values in keys.items()}
+    return out

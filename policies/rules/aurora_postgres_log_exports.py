@@ -1,0 +1,25 @@
+from policies.model import Outcome, Resource, fail, not_applicable, unknown
+from policies.registry import Context
+from policies.values import MISSING, UNKNOWN, as_list, get, is_unknown
+
+RULE_ID = "FERPA-LOG-06"
+
+AURORA_POSTGRES = "aurora-postgresql"
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    engine = get(resource.props, "engine")
+    if engine is UNKNOWN:
+        return [unknown("engine is not known during preview")]
+    if engine != AURORA_POSTGRES:
+        return [not_applicable(f"engine is {engine if isinstance(engine, str) else 'not set'}, not {AURORA_POSTGRES}")]
+    exports = get(resource.props, "enabledCloudwatchLogsExports")
+    if exports is UNKNOWN:
+        return [unknown("enabledCloudwatchLogsExports is not known during preview")]
+    items = as_list(exports)
+    if "postgresql" in items:
+        return []
+    if any(is_unknown(item) for item in items):
+        return [unknown("enabledCloudwatchLogsExports contains values not known during preview")]
+    shown = "absent" if exports is MISSING else repr([i for i in items if isinstance(i, str)])
+    return [fail(f"enabledCloudwatchLogsExports is {shown}; it must include \"postgresql\" so database activity is logged")]

@@ -1,0 +1,11 @@
+from policies.checks import require_true
+from policies.model import Outcome, Resource
+from policies.registry import Context
+
+RULE_ID = "FERPA-RES-02"
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    return require_true(
+        resource.props, "deletionProtection", "without it one call deletes the database of student records (AWS's default)"
+    )
