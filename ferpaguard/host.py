@@ -158,11 +158,13 @@ class AnalyzerHost:
                                               properties=_struct(resource.props))
         return self._call("Analyze", request)
 
-    def analyze_stack(self, resources: Iterable[Resource]) -> analyzer_pb2.AnalyzeResponse:
+    def analyze_stack(self, resources: Iterable[Resource], use_outputs: bool = False) -> analyzer_pb2.AnalyzeResponse:
+        """`use_outputs` sends provider outputs where known, as `pulumi policy analyze` does."""
         request = analyzer_pb2.AnalyzeStackRequest()
         for r in resources:
+            props = r.outputs if use_outputs and r.outputs else r.props
             request.resources.append(analyzer_pb2.AnalyzerResource(
-                type=r.type, urn=r.urn, name=r.name, properties=_struct(r.props), parent=r.parent or "",
+                type=r.type, urn=r.urn, name=r.name, properties=_struct(props), parent=r.parent or "",
                 dependencies=list(r.dependencies),
                 propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(v))
                                       for k, v in r.property_dependencies.items()},
@@ -207,7 +209,7 @@ def diagnostics_to_findings(response: analyzer_pb2.AnalyzeResponse, *, default_u
     return findings
 
 
-def analyze_all(host: AnalyzerHost, resources: list[Resource]) -> list[Finding]:
+def analyze_all(host: AnalyzerHost, resources: list[Resource], use_outputs: bool = False) -> list[Finding]:
     """Findings for a whole stack over gRPC: Analyze per resource, then AnalyzeStack."""
     from ferpaguard.evaluate import subject_to_resource_rules
 
@@ -216,7 +218,7 @@ def analyze_all(host: AnalyzerHost, resources: list[Resource]) -> list[Finding]:
     for resource in resources:
         if subject_to_resource_rules(resource):
             findings.extend(diagnostics_to_findings(host.analyze(resource), default_urn=resource.urn, types=types))
-    findings.extend(diagnostics_to_findings(host.analyze_stack(resources), types=types))
+    findings.extend(diagnostics_to_findings(host.analyze_stack(resources, use_outputs), types=types))
     return findings
 
 

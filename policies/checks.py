@@ -52,18 +52,15 @@ def require_cmk(props: Mapping[str, Any], path: str = "kmsKeyId", what: str = "d
             )
         ]
     if value is MISSING:
-        return [fail(f"{path} is not set: {what} is encrypted with an AWS-managed key, not a customer-managed key", **{path: None})]
+        message = f"{path} is not set: {what} is encrypted with an AWS-managed key, not a customer-managed key"
+        return [fail(message, **{path: None})]
     if value is SECRET_PRESENT:
         return []
+    safe = shown(props, path, value)
     if not isinstance(value, str) or not value.strip():
-        return [fail(f"{path} is not a KMS key ARN or id: {shown(props, path, value)!r}", **{path: shown(props, path, value)})]
+        return [fail(f"{path} is not a KMS key ARN or id: {safe!r}", **{path: safe})]
     if is_aws_managed_key(value):
-        return [
-            fail(
-                f"{path} {shown(props, path, value)} is an AWS-managed key alias, not a customer-managed key",
-                **{path: shown(props, path, value)},
-            )
-        ]
+        return [fail(f"{path} {safe} is an AWS-managed key alias, not a customer-managed key", **{path: safe})]
     return []
 
 
@@ -75,20 +72,24 @@ def require_at_least(
     if value is UNKNOWN:
         return [unknown(f"{path} is not known during preview; {why}", **{path: "<unknown>"})]
     if value is SECRET_PRESENT:
-        return [unknown(f"{path} is a secret that cannot be read; {why}", **{path: "[secret]"})]
+        return [unknown(f"{path} is a secret that cannot be read; {why}", **{path: REDACTED})]
     if value is MISSING:
         if absent_means >= minimum:
             return []
         return [
             fail(
-                f"{path} is absent (AWS's default is {absent_means:g} {unit}); at least {minimum:g} {unit} required; {why}",
+                f"{path} is absent (AWS's default: {absent_means:g}); at least {minimum:g} {unit} required; {why}",
                 **{path: None},
             )
         ]
     number = as_number(value)
+    secret = is_secret_at(props, path)
     if number is None:
-        return [fail(f"{path} is not a number: {redact(value)!r}; {why}", **{path: redact(value)})]
+        shown = REDACTED if secret else redact(value)
+        return [fail(f"{path} is not a number: {shown!r}; {why}", **{path: shown})]
     if number < minimum:
+        if secret:
+            return [fail(f"{path} (a secret) is below {minimum:g} {unit}; {why}", **{path: REDACTED})]
         return [fail(f"{path} is {number:g} {unit}; at least {minimum:g} {unit} required; {why}", **{path: number})]
     return []
 

@@ -56,7 +56,9 @@ class Statement:
     conditions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     has_principal: bool = False
     has_not_principal: bool = False
+    condition_unknown: bool = False
     unknown_fields: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -133,7 +135,8 @@ def read_policy(value: Any) -> PolicyRead:
         try:
             value = json.loads(value)
         except ValueError as error:
-            return PolicyRead(PolicyState.INVALID, error=f"the policy is not valid JSON ({error.msg} at line {error.lineno})")
+            reason = f"the policy is not valid JSON ({error.msg} at line {error.lineno})"
+            return PolicyRead(PolicyState.INVALID, error=reason)
         except RecursionError:
             return PolicyRead(PolicyState.INVALID, error="the policy JSON is nested too deeply")
     if not isinstance(value, Mapping):
@@ -200,7 +203,9 @@ def _statement(index: int, raw: Mapping[str, Any]) -> Statement:
         conditions=_conditions(raw.get("Condition")),
         has_principal=raw.get("Principal") is not None,
         has_not_principal=raw.get("NotPrincipal") is not None,
+        condition_unknown=_condition_unknown(raw.get("Condition")),
         unknown_fields=unknown_fields,
+        raw=raw,
     )
 
 
@@ -221,6 +226,13 @@ def _principals(value: Any) -> dict[str, tuple[str, ...]]:
     if isinstance(value, Mapping):
         return {str(kind): _strings(values) for kind, values in value.items()}
     return {WILDCARD: _strings(value)}
+
+
+def _condition_unknown(value: Any) -> bool:
+    """Whether the Condition block, or one of its operators, is wholly unknown (so its presence is unknown)."""
+    if is_unknown(value):
+        return True
+    return isinstance(value, Mapping) and any(is_unknown(keys) for keys in value.values())
 
 
 def _conditions(value: Any) -> dict[str, dict[str, tuple[str, ...]]]:

@@ -14,5 +14,5 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     if destination is SECRET_PRESENT:
         return []
     if destination is MISSING or not isinstance(destination, str) or not destination.strip():
-        return [fail("access logging is off: accessLogSettings.destinationArn is not set; requests to student records go unrecorded")]
+        return [fail(f"access logging is off: {PATH} is not set; requests for student records go unrecorded")]
     return []

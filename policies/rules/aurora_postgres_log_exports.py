@@ -22,4 +22,4 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     if any(is_unknown(item) for item in items):
         return [unknown("enabledCloudwatchLogsExports contains values not known during preview")]
     shown = "absent" if exports is MISSING else repr([i for i in items if isinstance(i, str)])
-    return [fail(f"enabledCloudwatchLogsExports is {shown}; it must include \"postgresql\" so database activity is logged")]
+    return [fail(f"enabledCloudwatchLogsExports is {shown}; it must include \"postgresql\" to log database activity")]

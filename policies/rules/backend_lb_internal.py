@@ -15,7 +15,7 @@ def _allowed_patterns(ctx: Context) -> list[str]:
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
     for pattern in _allowed_patterns(ctx):
         if fnmatch.fnmatchcase(resource.name, pattern):
-            return [passed(f"{resource.name} may be internet-facing (internetFacingAllowed: {pattern!r})", pattern=pattern)]
+            return [passed(f"may be internet-facing (internetFacingAllowed: {pattern!r})", pattern=pattern)]
     return require_true(
-        resource.props, "internal", "an internet-facing load balancer exposes the student-records backend (AWS's default)"
+        resource.props, "internal", "internet-facing (AWS's default) exposes the student-records backend"
     )

@@ -7,5 +7,5 @@ RULE_ID = "FERPA-RES-02"
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
     return require_true(
-        resource.props, "deletionProtection", "without it one call deletes the database of student records (AWS's default)"
+        resource.props, "deletionProtection", "without it (AWS's default) one call deletes the student records"
     )

@@ -7,5 +7,5 @@ RULE_ID = "FERPA-NET-01"
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
     return require_not_true(
-        resource.props, "publiclyAccessible", "a database holding student records must not be reachable from the internet"
+        resource.props, "publiclyAccessible", "a database of student records must not be reachable from the internet"
     )

@@ -40,7 +40,7 @@ def _inline_rules(props: Mapping[str, Any]) -> list[IngressRule] | None:
     if ingress is UNKNOWN:
         return None
     rules = []
-    for index, entry in enumerate(as_list(ingress)):
+    for index in range(len(as_list(ingress))):
         prefix = f"ingress.{index}"
         cidrs = _cidr_values(get(props, f"{prefix}.cidrBlocks")) + _cidr_values(get(props, f"{prefix}.ipv6CidrBlocks"))
         rules.append(
@@ -55,7 +55,7 @@ def _inline_rules(props: Mapping[str, Any]) -> list[IngressRule] | None:
     return rules
 
 
-def _rules_of(resource: Resource) -> list[IngressRule] | None | str:
+def _rules_of(resource: Resource) -> list[IngressRule] | str | None:
     """The ingress rules of the resource, None when unknown, or a reason it is not applicable."""
     props = resource.props
     if resource.type == SECURITY_GROUP:
@@ -117,7 +117,7 @@ def _judge_ports(rule: IngressRule, allowed: frozenset[int]) -> Outcome | None:
     shown = str(low) if low == high else f"{low}-{high}"
     if high - low + 1 > len(allowed) or any(port not in allowed for port in range(low, high + 1)):
         return fail(
-            f"{rule.where} allows {protocol} port {shown} from the internet; only {sorted(allowed)} may face the internet",
+            f"{rule.where} allows {protocol} port {shown} from the internet; only ports {sorted(allowed)} may",
             protocol=protocol,
             fromPort=low,
             toPort=high,

@@ -1,0 +1,223 @@
+"""What `gate` and `audit` share: config loading, evaluation, checkov, outputs, exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ferpaguard import __version__
+from ferpaguard.cli import EXIT_OK, EXIT_VIOLATIONS, UserError
+from ferpaguard.console import Output
+from ferpaguard.evaluate import Evaluation, evaluate
+from ferpaguard.pack_info import PACK_NAME, pack_hash, pack_version
+from ferpaguard.run import InputRef, RunResult
+from policies.model import Finding, Resource
+from policies.registry import all_rules
+from policies.settings import ConfigError, PackSettings, parse
+
+
+@dataclass(slots=True)
+class StackInput:
+    """One stack to evaluate, whatever its source."""
+
+    ref: InputRef
+    stack: str
+    resources: list[Resource]
+    use_outputs: bool
+    notes: list[str] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_settings(path: Path | None) -> PackSettings:
+    metas = [rule.meta for rule in all_rules()]
+    if path is None:
+        return parse({}, metas)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UserError(f"{path}: cannot read policy config: {error.strerror}") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise UserError(f"{path}: policy config is not valid JSON: {error}") from None
+    try:
+        return parse(raw, metas)
+    except ConfigError as error:
+        raise UserError(f"{path}: {error}") from None
+
+
+def _check_output_options(formats: Sequence[str], output_dir: Path | None, bundle: bool) -> tuple[str, ...]:
+    from ferpaguard.evidence import FORMATS
+
+    chosen = tuple(dict.fromkeys(formats))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise UserError(f"unknown --format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    if output_dir is None:
+        if bundle:
+            raise UserError("--bundle needs --output-dir")
+        others = [f for f in chosen if f != "json"]
+        if others:
+            raise UserError(f"--format {others[0]} writes files: give --output-dir")
+    elif not chosen:
+        chosen = ("json",)
+    return chosen
+
+
+def _evaluate_all(inputs: list[StackInput], settings: PackSettings, with_checkov: bool, output: Output,
+                  command: str, started: dt.datetime, timings: dict[str, float]) -> RunResult:
+    today = dt.date.today()
+    evaluation = Evaluation()
+    begin = time.perf_counter()
+    with output.status("evaluating policies"):
+        for item in inputs:
+            evaluate(item.resources, settings, stack=item.stack, use_outputs=item.use_outputs, today=today,
+                     evaluation=evaluation)
+    timings["evaluation"] = time.perf_counter() - begin
+    findings: list[Finding] = list(evaluation.findings)
+    run = RunResult(command=command, tool_version=__version__, pack_name=PACK_NAME, pack_version=pack_version(),
+                    pack_hash=pack_hash(), inputs=[i.ref for i in inputs], started=started, finished=started,
+                    findings=findings, waivers=evaluation.waiver_report(settings, today), timings=timings)
+    for item in inputs:
+        run.notes.extend(item.notes)
+        run.skipped.extend(item.skipped)
+    if with_checkov:
+        _run_checkov(run, inputs, output)
+    run.finished = dt.datetime.now(dt.UTC)
+    return run
+
+
+def _run_checkov(run: RunResult, inputs: list[StackInput], output: Output) -> None:
+    from ferpaguard.checkov import crosscheck, scan
+
+    begin = time.perf_counter()
+    checkov_findings: list[Finding] = []
+    with output.status("running checkov"):
+        for item in inputs:
+            result = scan.scan(item.resources, stack=item.stack)
+            checkov_findings.extend(result.findings)
+            run.skipped.extend({"source": "checkov", "stack": item.stack, **s} for s in result.skipped)
+    run.timings["checkov"] = time.perf_counter() - begin
+    run.disagreements = crosscheck.compare(run.findings, checkov_findings)
+    run.findings.extend(checkov_findings)
+
+
+def _emit(run: RunResult, output: Output, formats: tuple[str, ...], output_dir: Path | None, bundle: bool,
+          signing_key: Path | None, show_passed: bool, json_stdout: bool) -> None:
+    from ferpaguard import evidence
+
+    if json_stdout:
+        sys.stdout.write(evidence.json_document_text(run))
+        sys.stdout.flush()
+    else:
+        output.findings_table(run.findings, show_passed=show_passed)
+    output.summary(run)
+    if output_dir is not None:
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            written = evidence.write_all(run, formats, output_dir)
+            if bundle:
+                written += evidence.write_bundle(output_dir, run, signing_key)
+        except OSError as error:
+            raise UserError(f"{output_dir}: cannot write outputs: {error.strerror or error}") from None
+        output.info(f"wrote {len(written)} file(s) to {output_dir}")
+
+
+def _finish(run: RunResult, soft_fail: bool) -> int:
+    return EXIT_VIOLATIONS if run.mandatory_failures and not soft_fail else EXIT_OK
+
+
+def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], policy_config: Path | None,
+         formats: Sequence[str], output_dir: Path | None, bundle: bool, signing_key: Path | None,
+         with_checkov: bool, soft_fail: bool, show_passed: bool, quiet: bool, no_color: bool) -> int:
+    from ferpaguard.sources.program import ProgramError, run_program
+
+    chosen = _check_output_options(formats, output_dir, bundle)
+    json_stdout = output_dir is None and "json" in chosen
+    output = Output(quiet=quiet, no_color=no_color, json_stdout=json_stdout)
+    settings = load_settings(policy_config)
+    started = dt.datetime.now(dt.UTC)
+    begin = time.perf_counter()
+    try:
+        with output.status(f"running {program_dir} under Pulumi mocks"):
+            program = run_program(program_dir, stack=stack, config_overrides=config)
+    except ProgramError as error:
+        raise UserError(str(error)) from None
+    timings = {"program": time.perf_counter() - begin}
+    digest = hashlib.sha256(program.pulumi_yaml.read_bytes()).hexdigest()
+    stack_name = f"{program.project}/{program.stack}"
+    ref = InputRef(path=_display_path(program.pulumi_yaml), sha256=digest, kind="program", stack=stack_name)
+    item = StackInput(ref, stack_name, program.resources, use_outputs=False)
+    run = _evaluate_all([item], settings, with_checkov, output, "gate", started, timings)
+    _emit(run, output, chosen, output_dir, bundle, signing_key, show_passed, json_stdout)
+    return _finish(run, soft_fail)
+
+
+def _export_stack(stack: str) -> bytes:
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise UserError(f"--stack {stack}: the Pulumi CLI is not installed (needed for `pulumi stack export`); "
+                        "export the stack yourself and pass the file")
+    try:
+        done = subprocess.run([pulumi, "stack", "export", "--stack", stack], capture_output=True, timeout=600,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise UserError(f"--stack {stack}: pulumi stack export failed: {error}") from None
+    if done.returncode != 0:
+        last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+        raise UserError(f"--stack {stack}: pulumi stack export failed: {last}")
+    return done.stdout
+
+
+def audit(exports: list[str], stacks: list[str], *, policy_config: Path | None, formats: Sequence[str],
+          output_dir: Path | None, bundle: bool, signing_key: Path | None, with_checkov: bool, soft_fail: bool,
+          show_passed: bool, quiet: bool, no_color: bool) -> int:
+    from ferpaguard.sources.export import ExportError, StackExport, load_export
+
+    chosen = _check_output_options(formats, output_dir, bundle)
+    json_stdout = output_dir is None and "json" in chosen
+    output = Output(quiet=quiet, no_color=no_color, json_stdout=json_stdout)
+    settings = load_settings(policy_config)
+    started = dt.datetime.now(dt.UTC)
+    begin = time.perf_counter()
+    loaded: list[StackExport] = []
+    if exports.count("-") > 1:
+        raise UserError("standard input (-) can be read only once")
+    try:
+        with output.status("loading stack exports"):
+            for path in exports:
+                data = sys.stdin.buffer.read() if path == "-" else None
+                loaded.append(load_export(path, data))
+            for stack in stacks:
+                loaded.append(load_export(f"pulumi stack export --stack {stack}", _export_stack(stack)))
+    except ExportError as error:
+        raise UserError(str(error)) from None
+    timings = {"load": time.perf_counter() - begin}
+    inputs = []
+    for export in loaded:
+        doomed = {id(r) for r in export.pending_deletion}
+        resources = [r for r in export.resources if id(r) not in doomed]
+        ref = InputRef(path=_display_path(Path(export.path)) if export.path != "<stdin>" else export.path,
+                       sha256=export.sha256, kind="export", stack=export.stack)
+        notes = [f"{export.path}: {note}" for note in export.notes]
+        notes += [f"{export.path}: pending operation {op.get('type', '?')} on {op.get('urn', '?')} was not evaluated"
+                  for op in export.pending_operations]
+        skipped = [{"stack": export.stack, **s} for s in export.skipped]
+        inputs.append(StackInput(ref, export.stack, resources, use_outputs=True, notes=notes, skipped=skipped))
+    run = _evaluate_all(inputs, settings, with_checkov, output, "audit", started, timings)
+    _emit(run, output, chosen, output_dir, bundle, signing_key, show_passed, json_stdout)
+    return _finish(run, soft_fail)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,284 @@
+"""Run a Pulumi Python program offline under Pulumi's mock runtime and return
+every resource as the engine would have received it during `pulumi preview`.
+
+The program runs in a fresh child process (`_mockrun.py`), so Pulumi's global
+runtime state can never mix two programs. Configuration comes from
+Pulumi.yaml, Pulumi.<stack>.yaml and `config_overrides`, as the Pulumi CLI
+would pass it. `secure:` values are ciphertext that cannot be decrypted
+offline: they are left out of the program's configuration (a program that
+requires one fails with a clear message naming the key; supply a stand-in
+with an override, which is then treated as a secret).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from policies.model import Resource
+
+CHILD_SCRIPT = Path(__file__).with_name("_mockrun.py")
+REDACTED = "[secret]"
+DEFAULT_TIMEOUT = 300.0
+
+
+class ProgramError(Exception):
+    """A program that cannot be run or that failed; `message` is one line, safe to print."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRun:
+    resources: list[Resource]
+    project: str
+    stack: str
+    program_file: Path
+    pulumi_yaml: Path
+    config: dict[str, str]
+    duration: float
+    undecryptable: tuple[str, ...] = ()
+    """Config keys whose `secure:` value could not be decrypted offline and were left out."""
+    log: str = ""
+    """What the program printed or logged (secrets redacted)."""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def stack_outputs(self) -> Mapping[str, Any]:
+        for resource in self.resources:
+            if resource.type == "pulumi:pulumi:Stack":
+                return resource.outputs
+        return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    name: str
+    pulumi_yaml: Path
+    program_file: Path
+    run_target: Path
+    """What the language host hands to runpy: the main directory or file."""
+    defaults: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StackConfig:
+    values: dict[str, str]
+    secret_keys: frozenset[str]
+    undecryptable: tuple[str, ...]
+
+
+def load_project(program_dir: Path) -> Project:
+    pulumi_yaml = next((program_dir / n for n in ("Pulumi.yaml", "Pulumi.yml") if (program_dir / n).is_file()), None)
+    if pulumi_yaml is None:
+        raise ProgramError(f"{program_dir}: no Pulumi.yaml (not a Pulumi project directory)")
+    document = _read_yaml(pulumi_yaml)
+    name = document.get("name")
+    if not isinstance(name, str) or not name:
+        raise ProgramError(f"{pulumi_yaml}: the project has no name")
+    runtime = document.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, Mapping) else runtime
+    if runtime_name != "python":
+        raise ProgramError(f"{pulumi_yaml}: runtime is {runtime_name!r}; ferpaguard gate runs Python programs only")
+    main = document.get("main") or "."
+    run_target = (program_dir / str(main)).resolve()
+    program_file = run_target / "__main__.py" if run_target.is_dir() else run_target
+    if not program_file.is_file():
+        raise ProgramError(f"{pulumi_yaml}: main program {_shown(program_file, program_dir)} does not exist")
+    defaults = {
+        _qualified(key, name): _config_text(_project_default(value))
+        for key, value in (document.get("config") or {}).items()
+        if _project_default(value) is not None
+    }
+    return Project(name, pulumi_yaml, program_file, run_target, defaults)
+
+
+def default_stack(program_dir: Path) -> str:
+    if (program_dir / "Pulumi.dev.yaml").is_file():
+        return "dev"
+    stacks = sorted(p.name.split(".")[1] for p in program_dir.glob("Pulumi.*.y*ml") if p.name.count(".") == 2)
+    if len(stacks) > 1:
+        raise ProgramError(f"{program_dir}: several stacks ({', '.join(stacks)}); choose one with --stack")
+    return stacks[0] if stacks else "dev"
+
+
+def load_stack_config(program_dir: Path, project: Project, stack: str, overrides: Mapping[str, str]) -> StackConfig:
+    short = stack.rsplit("/", 1)[-1]
+    values = dict(project.defaults)
+    secret_keys: set[str] = set()
+    undecryptable: list[str] = []
+    for name in (f"Pulumi.{short}.yaml", f"Pulumi.{short}.yml"):
+        path = program_dir / name
+        if path.is_file():
+            for key, value in (_read_yaml(path).get("config") or {}).items():
+                qualified = _qualified(str(key), project.name)
+                if _has_secure(value):
+                    secret_keys.add(qualified)
+                    undecryptable.append(qualified)
+                    values.pop(qualified, None)
+                else:
+                    values[qualified] = _config_text(value)
+            break
+    for key, value in overrides.items():
+        qualified = _qualified(key, project.name)
+        values[qualified] = str(value)
+        if qualified in undecryptable:
+            undecryptable.remove(qualified)
+    return StackConfig(values, frozenset(secret_keys), tuple(sorted(undecryptable)))
+
+
+def run_program(
+    program_dir: Path,
+    stack: str | None = None,
+    config_overrides: Mapping[str, str] = {},
+    preview: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> ProgramRun:
+    started = time.perf_counter()
+    program_dir = Path(program_dir).resolve()
+    if not program_dir.is_dir():
+        raise ProgramError(f"{program_dir}: no such program directory")
+    project = load_project(program_dir)
+    stack_name = stack or default_stack(program_dir)
+    config = load_stack_config(program_dir, project, stack_name, config_overrides)
+    main_display = _shown(project.program_file, program_dir)
+    job = {
+        "project": project.name,
+        "stack": stack_name.rsplit("/", 1)[-1],
+        "preview": preview,
+        "config": config.values,
+        "secret_keys": sorted(config.secret_keys),
+        "secret_values": [v for k, v in config.values.items() if k in config.secret_keys],
+        "workdir": str(program_dir),
+        "program": str(project.run_target),
+        "program_path_dir": str(project.run_target if project.run_target.is_dir() else project.run_target.parent),
+        "main_display": main_display,
+    }
+    result = _run_child(job, program_dir, main_display, timeout)
+    if not result["ok"]:
+        raise ProgramError(_missing_config_hint(result["error"]["message"], config.undecryptable))
+    duration = time.perf_counter() - started
+    return ProgramRun(
+        resources=[_resource(record) for record in result["resources"]],
+        project=project.name,
+        stack=job["stack"],
+        program_file=project.program_file,
+        pulumi_yaml=project.pulumi_yaml,
+        config={k: REDACTED if k in config.secret_keys else v for k, v in sorted(config.values.items())},
+        duration=duration,
+        undecryptable=config.undecryptable,
+        log=result.get("log", ""),
+        timings=result.get("timings", {}) | {"total": duration},
+    )
+
+
+def _run_child(job: dict[str, Any], program_dir: Path, main_display: str, timeout: float) -> dict[str, Any]:
+    env = dict(os.environ)
+    env["PULUMI_CONFIG"] = json.dumps(job["config"])
+    env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(job["secret_keys"])
+    try:
+        completed = subprocess.run(
+            [sys.executable, str(CHILD_SCRIPT)],
+            input=orjson.dumps(job),
+            capture_output=True,
+            cwd=program_dir,
+            env=env,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ProgramError(f"{main_display}: the program did not finish within {timeout:g} s") from None
+    try:
+        result: dict[str, Any] = orjson.loads(completed.stdout)
+    except orjson.JSONDecodeError:
+        last = next((line for line in reversed(completed.stderr.decode(errors="replace").splitlines()) if line.strip()),
+                    "no output")
+        raise ProgramError(
+            f"{main_display}: the program process ended abnormally (exit {completed.returncode}): {last.strip()}"
+        ) from None
+    return result
+
+
+def _resource(record: Mapping[str, Any]) -> Resource:
+    return Resource(
+        urn=record["urn"],
+        type=record["type"],
+        name=record["name"],
+        props=record["props"],
+        outputs=record.get("outputs") or {},
+        parent=record["parent"],
+        dependencies=tuple(record["dependencies"]),
+        property_dependencies={k: tuple(v) for k, v in record["propertyDependencies"].items()},
+        provider=record["provider"],
+        id=record["id"],
+        custom=record["custom"],
+    )
+
+
+def _missing_config_hint(message: str, undecryptable: tuple[str, ...]) -> str:
+    for key in undecryptable:
+        if f"'{key}'" in message:
+            return (f"{message} (its secure: value cannot be decrypted offline; "
+                    f"pass a stand-in with --config {key}=...)")
+    return message
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProgramError(f"{path}: cannot read: {' '.join(str(exc).split())}") from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise ProgramError(f"{path}: expected a mapping at the top level")
+    return document
+
+
+def _qualified(key: str, project: str) -> str:
+    """Pulumi's rule: a config key without a namespace belongs to the project."""
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _config_text(value: Any) -> str:
+    """Config values reach the program as strings; objects and lists as JSON, booleans as true/false."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _project_default(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return value.get("value", value.get("default"))
+    return value
+
+
+def _has_secure(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return "secure" in value or any(_has_secure(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_secure(v) for v in value)
+    return False
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,20 @@
+from policies.checks import require_cmk, require_true
+from policies.model import Outcome, Resource, Status
+from policies.registry import Context
+
+RULE_ID = "FERPA-ENC-03"
+
+SERVERLESS_CACHE = "aws:elasticache/serverlessCache:ServerlessCache"
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    props = resource.props
+    if resource.type == SERVERLESS_CACHE:
+        # Serverless caches are always encrypted at rest; only the key is a choice.
+        return require_cmk(props, "kmsKeyId", "cached data")
+    encrypted = require_true(
+        props, "atRestEncryptionEnabled", "cached data would be stored unencrypted (AWS's default is false)"
+    )
+    if any(outcome.status is Status.FAIL for outcome in encrypted):
+        return encrypted
+    return encrypted + require_cmk(props, "kmsKeyId", "cached data")

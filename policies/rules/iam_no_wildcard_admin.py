@@ -1,0 +1,39 @@
+from policies.model import Outcome, Resource, fail, unknown
+from policies.policy_documents import PolicyState, Statement, read_policy
+from policies.registry import Context
+from policies.values import get, is_secret_at
+
+RULE_ID = "FERPA-IAM-01"
+
+WILDCARD_ACTIONS = frozenset({"*", "*:*"})
+
+
+def _is_admin(statement: Statement) -> bool:
+    return (
+        statement.is_allow
+        and any(action.strip() in WILDCARD_ACTIONS for action in statement.actions)
+        and any(resource.strip() == "*" for resource in statement.resources)
+    )
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    read = read_policy(get(resource.props, "policy"))
+    if read.state is PolicyState.UNKNOWN:
+        return [unknown("policy document is not known during preview")]
+    if read.state is PolicyState.ABSENT:
+        return [fail("policy document is not set")]
+    if read.state is PolicyState.INVALID:
+        return [fail(f"policy document cannot be read: {read.error}")]
+    admin = [s for s in read.statements if _is_admin(s)]
+    if admin:
+        secret = is_secret_at(resource.props, "policy")
+        labels = ", ".join(f"statement #{s.index + 1}" if secret else s.label for s in admin)
+        return [
+            fail(
+                f"{labels} allows every action on every resource (Action \"*\", Resource \"*\")",
+                statements=[s.index for s in admin],
+            )
+        ]
+    if any(s.unknown_fields for s in read.statements):
+        return [unknown("policy document contains values not known during preview")]
+    return []

@@ -1,0 +1,54 @@
+from policies.model import Outcome, Resource, fail, unknown
+from policies.policy_documents import PolicyState, Statement, read_policy
+from policies.registry import Context
+from policies.values import get, is_secret_at
+
+RULE_ID = "FERPA-ENC-10"
+
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+GRANT_FIELDS = frozenset({"Effect", "Principal", "NotPrincipal"})
+
+
+def _wildcard_grant(statement: Statement) -> str | None:
+    """How this Allow statement reaches everyone, or None."""
+    if statement.principal_is_wildcard():
+        return "a wildcard Principal"
+    if statement.has_not_principal:
+        return "NotPrincipal (everyone not listed)"
+    return None
+
+
+def _judge(statement: Statement) -> Outcome | None:
+    if "Statement" in statement.unknown_fields:
+        return unknown("policy Statement is not known during preview")
+    if statement.is_deny:
+        return None
+    if statement.condition_unknown:
+        return unknown(f"policy {statement.label}: Condition is not known during preview")
+    if statement.is_allow and not statement.has_condition:
+        reason = _wildcard_grant(statement)
+        if reason:
+            return fail(
+                f"policy {statement.label} allows {reason} with no Condition: any AWS account may use the key",
+                statement=statement.sid or statement.index + 1,
+                actions=list(statement.actions),
+            )
+    pending = GRANT_FIELDS & set(statement.unknown_fields)
+    if pending and not statement.has_condition:
+        return unknown(f"policy {statement.label}: {', '.join(sorted(pending))} not known during preview")
+    return None
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    props = resource.props
+    policy = read_policy(get(props, "policy"))
+    if policy.state is PolicyState.ABSENT:
+        if resource.type == KEY_POLICY:
+            return [fail("policy is not set on the key policy resource")]
+        return []  # AWS's default key policy grants the key only to the owning account.
+    if policy.state is PolicyState.UNKNOWN:
+        return [unknown("policy is not known during preview; cannot check it for wildcard principals")]
+    if policy.state is PolicyState.INVALID:
+        where = " (secret)" if is_secret_at(props, "policy") else ""
+        return [fail(f"policy{where} cannot be read: {policy.error}")]
+    return [outcome for statement in policy.statements if (outcome := _judge(statement))]

@@ -1,0 +1,121 @@
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from policies.checks import is_aws_managed_key, shown
+from policies.graph import Graph
+from policies.model import Outcome, Resource, Status, fail, passed, unknown
+from policies.registry import Context
+from policies.values import MISSING, UNKNOWN, as_list, get, is_unknown
+
+RULE_ID = "FERPA-ENC-08"
+
+BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+CONFIG_TYPES = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+
+
+def _judge_rules(props: Mapping[str, Any], where: str) -> Outcome:
+    """Whether one SSE configuration (its `rules`) uses SSE-KMS with a customer-managed key."""
+    rules = get(props, "rules")
+    if rules is UNKNOWN:
+        return unknown(f"{where}: rules are not known during preview")
+    if not as_list(rules):
+        return fail(f"{where} has no rules: objects get S3's default SSE-S3 (AES256) with an AWS-owned key")
+    problems: list[str] = []
+    for index in range(len(as_list(rules))):
+        base = f"rules.{index}.applyServerSideEncryptionByDefault"
+        algorithm = get(props, f"{base}.sseAlgorithm")
+        key = get(props, f"{base}.kmsMasterKeyId")
+        if UNKNOWN in (algorithm, key) or is_unknown(algorithm) or is_unknown(key):
+            return unknown(f"{where}: sseAlgorithm or kmsMasterKeyId is not known during preview")
+        if algorithm not in KMS_ALGORITHMS:
+            problems.append(f"sseAlgorithm is {shown(props, f'{base}.sseAlgorithm', algorithm)!r}, not aws:kms")
+        elif key is MISSING:
+            problems.append("kmsMasterKeyId is not set, so S3 uses the AWS-managed key aws/s3")
+        elif not isinstance(key, str) or not key.strip():
+            problems.append(f"kmsMasterKeyId is not a KMS key: {shown(props, f'{base}.kmsMasterKeyId', key)!r}")
+        elif is_aws_managed_key(key):
+            problems.append(f"kmsMasterKeyId {shown(props, f'{base}.kmsMasterKeyId', key)} is an AWS-managed key")
+        else:
+            return passed(f"{where} uses SSE-KMS with a customer-managed key")
+    return fail(f"{where}: {'; '.join(problems)}")
+
+
+def _inline_rules(props: Mapping[str, Any]) -> list[Any] | Any | None:
+    """The deprecated inline SSE settings in the `rules` shape of the separate resource; None when absent.
+
+    Bucket has `serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault`;
+    BucketV2 has `serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]`.
+    """
+    single = get(props, "serverSideEncryptionConfiguration")
+    several = get(props, "serverSideEncryptionConfigurations")
+    if UNKNOWN in (single, several):
+        return UNKNOWN
+    rules: list[Any] = []
+    if isinstance(single, Mapping):
+        rules.extend(as_list(get(single, "rule")))
+    for config in as_list(several):
+        for rule in as_list(get(config, "rules")):
+            defaults = as_list(get(rule, "applyServerSideEncryptionByDefaults"))
+            rules.append({"applyServerSideEncryptionByDefault": defaults[0] if defaults else None})
+    if single is MISSING and several is MISSING:
+        return None
+    return rules
+
+
+def _configs_by_bucket(graph: Graph) -> tuple[dict[str, list[Resource]], list[Resource]]:
+    """SSE configurations keyed by the bucket URN they resolve to, and those whose bucket is unresolved."""
+    by_bucket: dict[str, list[Resource]] = defaultdict(list)
+    unresolved: list[Resource] = []
+    buckets_by_name = {
+        name: bucket
+        for bucket in graph.of_type(*BUCKET_TYPES)
+        if isinstance(name := get(graph.props(bucket), "bucket"), str) and not is_unknown(name)
+    }
+    for config in graph.of_type(*CONFIG_TYPES):
+        found = graph.resolve(config, "bucket", BUCKET_TYPES)
+        targets = list(found.targets)
+        if not targets:
+            literal = get(graph.props(config), "bucket")
+            if isinstance(literal, str) and literal in buckets_by_name:
+                targets = [buckets_by_name[literal]]
+        for bucket in targets:
+            by_bucket[bucket.urn].append(config)
+        if not targets:
+            unresolved.append(config)
+    return by_bucket, unresolved
+
+
+def _judge_bucket(graph: Graph, bucket: Resource, configs: list[Resource], unresolved: list[Resource]) -> Outcome:
+    if configs:
+        verdicts = [_judge_rules(graph.props(c), f"encryption configuration {c.name}") for c in configs]
+    elif (inline := _inline_rules(graph.props(bucket))) is not None:
+        if inline is UNKNOWN:
+            return unknown("the bucket's inline server-side encryption configuration is not known during preview")
+        verdicts = [_judge_rules({"rules": inline}, "the bucket's inline server-side encryption configuration")]
+    elif unresolved:
+        names = ", ".join(c.name for c in unresolved)
+        return unknown(f"no encryption configuration resolves to this bucket; the bucket of {names} is not known")
+    else:
+        return fail(
+            "no BucketServerSideEncryptionConfiguration targets this bucket: objects get S3's default SSE-S3 "
+            "(AES256) with an AWS-owned key, not a customer-managed KMS key"
+        )
+    for status in (Status.PASS, Status.UNKNOWN):
+        for verdict in verdicts:
+            if verdict.status is status:
+                return verdict
+    return fail("; ".join(v.message for v in verdicts))
+
+
+def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
+    by_bucket, unresolved = _configs_by_bucket(graph)
+    outcomes: list[Outcome] = []
+    for bucket in graph.of_type(*BUCKET_TYPES):
+        verdict = _judge_bucket(graph, bucket, by_bucket.get(bucket.urn, []), unresolved)
+        outcomes.append(Outcome(verdict.status, verdict.message, bucket.urn, verdict.evidence))
+    return outcomes

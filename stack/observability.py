@@ -1,0 +1,151 @@
+"""Audit logging: encrypted log groups with long retention, VPC flow logs and a
+validated, KMS-encrypted CloudTrail trail (FERPA §99.32 disclosure records)."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from .config import StackConfig
+from .documents import Account, allow, assume_role, document, trail_bucket_policy
+from .keys import Keys, trail_name
+from .network import Network
+
+
+class Observability(pulumi.ComponentResource):
+    def __init__(
+        self,
+        name: str,
+        cfg: StackConfig,
+        account: pulumi.Output[Account],
+        keys: Keys,
+        network: Network,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("ferpaguard:reference:Observability", name, None, opts)
+        self._cfg = cfg
+        self._keys = keys
+        self.flow_log_group = self.log_group("vpc-flow-logs", f"/ferpa/{cfg.environment_suffix}/vpc-flow-logs")
+        self.flow_log = self._flow_log(cfg, account, network)
+        self.trail = self._trail(cfg, account)
+        self.register_outputs({"trail_arn": self.trail.arn, "flow_log_group": self.flow_log_group.name})
+
+    def log_group(
+        self, base: str, log_group_name: str, parent: pulumi.Resource | None = None
+    ) -> aws.cloudwatch.LogGroup:
+        """A log group under the logs CMK, kept for the configured retention."""
+        return aws.cloudwatch.LogGroup(
+            self._cfg.name(base),
+            name=log_group_name,
+            kms_key_id=self._keys.arn("logs"),
+            retention_in_days=self._cfg.log_retention_days,
+            tags=self._cfg.tags_for(base),
+            opts=pulumi.ResourceOptions(parent=parent or self),
+        )
+
+    def _flow_log(self, cfg: StackConfig, account: pulumi.Output[Account], network: Network) -> aws.ec2.FlowLog:
+        role = aws.iam.Role(
+            cfg.name("vpc-flow-logs-role"),
+            name=cfg.name("vpc-flow-logs-role"),
+            assume_role_policy=account.apply(lambda acct: json.dumps(assume_role("vpc-flow-logs.amazonaws.com", acct))),
+            tags=cfg.tags_for("vpc-flow-logs-role"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.iam.RolePolicy(
+            cfg.name("vpc-flow-logs-write"),
+            role=role.id,
+            policy=self.flow_log_group.arn.apply(
+                lambda arn: json.dumps(
+                    document(
+                        allow(
+                            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            [arn, f"{arn}:*"],
+                        ),
+                        allow(["logs:DescribeLogGroups"], ["*"]),
+                    )
+                )
+            ),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+        return aws.ec2.FlowLog(
+            cfg.name("student-vpc-flow-log"),
+            vpc_id=network.vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=self.flow_log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags=cfg.tags_for("student-vpc-flow-log"),
+            opts=pulumi.ResourceOptions(parent=network.vpc),
+        )
+
+    def _trail(self, cfg: StackConfig, account: pulumi.Output[Account]) -> aws.cloudtrail.Trail:
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(
+            cfg.name("ferpa-audit-trail-bucket"),
+            bucket_prefix=cfg.name("ferpa-trail") + "-",
+            force_destroy=False,
+            tags=cfg.tags_for("ferpa-audit-trail-bucket"),
+            opts=child,
+        )
+        in_bucket = pulumi.ResourceOptions(parent=bucket)
+        encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            cfg.name("ferpa-audit-trail-bucket-sse"),
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="aws:kms",
+                        kms_master_key_id=self._keys.arn("cloudtrail"),
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+            opts=in_bucket,
+        )
+        public_access = aws.s3.BucketPublicAccessBlock(
+            cfg.name("ferpa-audit-trail-bucket-pab"),
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=in_bucket,
+        )
+        aws.s3.BucketOwnershipControls(
+            cfg.name("ferpa-audit-trail-bucket-ownership"),
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=in_bucket,
+        )
+        aws.s3.BucketVersioning(
+            cfg.name("ferpa-audit-trail-bucket-versioning"),
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=in_bucket,
+        )
+        name = trail_name(cfg)
+        policy = aws.s3.BucketPolicy(
+            cfg.name("ferpa-audit-trail-bucket-policy"),
+            bucket=bucket.id,
+            policy=pulumi.Output.all(bucket.arn, account).apply(
+                lambda args: json.dumps(
+                    trail_bucket_policy(args[0], args[1].arn("cloudtrail", f"trail/{name}"), args[1])
+                )
+            ),
+            opts=pulumi.ResourceOptions(parent=bucket, depends_on=[public_access]),
+        )
+        return aws.cloudtrail.Trail(
+            cfg.name("ferpa-audit-trail"),
+            name=name,
+            s3_bucket_name=bucket.id,
+            kms_key_id=self._keys.arn("cloudtrail"),
+            enable_log_file_validation=True,
+            enable_logging=True,
+            include_global_service_events=True,
+            is_multi_region_trail=True,
+            tags=cfg.tags_for("ferpa-audit-trail"),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, encryption]),
+        )

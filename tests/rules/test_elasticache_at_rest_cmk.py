@@ -1,0 +1,66 @@
+import pytest
+
+from policies.model import Status
+from tests.rules.helpers import ODD_VALUES, UNKNOWN, assert_no_rule_error, only, res, run, secret
+
+RULE = "FERPA-ENC-03"
+KEY = "arn:aws:kms:us-east-1:111122223333:key/cache"
+GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+SERVERLESS = "aws:elasticache/serverlessCache:ServerlessCache"
+
+
+def group(**props):
+    return res(GROUP, {"atRestEncryptionEnabled": True, "kmsKeyId": KEY, **props})
+
+
+def test_encrypted_group_with_cmk_passes():
+    assert only(run(RULE, group())).status is Status.PASS
+
+
+@pytest.mark.parametrize("value", [None, False, "false"])
+def test_group_without_at_rest_encryption_fails(value):
+    props = {"kmsKeyId": KEY} if value is None else {"atRestEncryptionEnabled": value, "kmsKeyId": KEY}
+    outcome = only(run(RULE, res(GROUP, props)))
+    assert outcome.status is Status.FAIL
+    assert outcome.message.startswith("atRestEncryptionEnabled is")
+    assert "AWS's default is false" in outcome.message
+
+
+def test_absent_encryption_says_absent():
+    assert "atRestEncryptionEnabled is absent" in only(run(RULE, res(GROUP, {}))).message
+
+
+def test_group_with_service_key_fails():
+    outcome = only(run(RULE, group(kmsKeyId=None)))
+    assert outcome.status is Status.FAIL
+    assert "kmsKeyId is not set" in outcome.message
+
+
+def test_group_with_aws_managed_alias_fails():
+    outcome = only(run(RULE, group(kmsKeyId="arn:aws:kms:us-east-1:111122223333:alias/aws/elasticache")))
+    assert outcome.status is Status.FAIL
+    assert "AWS-managed" in outcome.message
+
+
+def test_unknown_values_are_unknown():
+    assert only(run(RULE, group(atRestEncryptionEnabled=UNKNOWN))).status is Status.UNKNOWN
+    assert only(run(RULE, group(kmsKeyId=UNKNOWN))).status is Status.UNKNOWN
+
+
+def test_serverless_needs_only_a_customer_managed_key():
+    assert only(run(RULE, res(SERVERLESS, {"kmsKeyId": KEY}))).status is Status.PASS
+    outcome = only(run(RULE, res(SERVERLESS, {})))
+    assert outcome.status is Status.FAIL
+    assert "kmsKeyId is not set" in outcome.message
+    assert "atRestEncryptionEnabled" not in outcome.message
+
+
+def test_secret_wrapped_key_is_present():
+    assert only(run(RULE, group(kmsKeyId=secret(KEY)))).status is Status.PASS
+
+
+@pytest.mark.parametrize("odd", ODD_VALUES)
+def test_odd_values_never_raise(odd):
+    assert_no_rule_error(run(RULE, group(atRestEncryptionEnabled=odd)))
+    assert_no_rule_error(run(RULE, group(kmsKeyId=odd)))
+    assert_no_rule_error(run(RULE, res(SERVERLESS, {"kmsKeyId": odd})))
