@@ -4,6 +4,7 @@ for one property, so a rule reads as a list of requirements."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -84,7 +85,7 @@ def require_at_least(
         ]
     number = as_number(value)
     secret = is_secret_at(props, path)
-    if number is None:
+    if number is None or not math.isfinite(number):
         shown = REDACTED if secret else redact(value)
         return [fail(f"{path} is not a number: {shown!r}; {why}", **{path: shown})]
     if number < minimum:

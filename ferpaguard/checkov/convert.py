@@ -133,10 +133,13 @@ def _values_of(resource: Resource) -> Mapping[str, Any]:
 
 
 def _references(
-    resource: Resource, type_mapping: TypeMapping, address_of: Mapping[str, str]
+    resource: Resource, values: Mapping[str, Any], type_mapping: TypeMapping, address_of: Mapping[str, str]
 ) -> dict[str, dict[str, list[str]]]:
+    """Configuration expressions for the properties that are set and depend on other resources."""
     expressions: dict[str, dict[str, list[str]]] = {}
     for prop, urns in sorted(resource.property_dependencies.items()):
+        if values.get(prop) is None:
+            continue
         targets = [address_of[urn] for urn in urns if urn in address_of and urn != resource.urn]
         if not targets:
             continue
@@ -179,12 +182,13 @@ def to_plan(resources: Iterable[Resource], table: MappingTable | None = None) ->
     configured: list[dict[str, Any]] = []
     for resource, type_mapping, name in mapped:
         converter = _ValueConverter(type_mapping, table.sensitive)
-        values = converter.properties(_values_of(resource))
+        raw_values = _values_of(resource)
+        values = converter.properties(raw_values)
         address = address_of[resource.urn]
         planned.append(
             {"address": address, "mode": "managed", "type": type_mapping.terraform, "name": name, "values": values}
         )
-        expressions = _references(resource, type_mapping, address_of)
+        expressions = _references(resource, raw_values, type_mapping, address_of)
         if expressions:
             configured.append(
                 {

@@ -70,4 +70,3 @@ def write(view: EvidenceView, output_dir: Path) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(document(view))
     return [path]
-

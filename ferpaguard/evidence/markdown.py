@@ -49,7 +49,8 @@ def render(view: EvidenceView, top: int = TOP_FAILURES) -> str:
         f"across {summary['resources']} resource(s).",
         "",
         f"ferpaguard {markdown_inline(view.tool_version, 40)}, pack {markdown_inline(view.pack_name, 60)} "
-        f"{markdown_inline(view.pack_version, 40)} (sha256 `{view.pack_hash[:12]}`), {view.started} to {view.finished}.",
+        f"{markdown_inline(view.pack_version, 40)} (sha256 `{view.pack_hash[:12]}`), "
+        f"{view.started} to {view.finished}.",
         "",
         "| scope | " + header + " | mandatory failures |",
         "|---|" + "---:|" * (len(STATUSES) + 1),

@@ -135,7 +135,9 @@ def _findings(view: EvidenceView, observations: dict[int, str]) -> list[dict[str
         evaluated = [view.findings[i] for i in indexes]
         state, reason, remarks = _state(evaluated)
         counts = ", ".join(
-            f"{sum(1 for f in evaluated if f.status is s)} {s.value}" for s in Status if any(f.status is s for f in evaluated)
+            f"{sum(1 for f in evaluated if f.status is s)} {s.value}"
+            for s in Status
+            if any(f.status is s for f in evaluated)
         )
         catalog = OSCAL_CATALOGS[ref.framework]
         results.append(
@@ -160,7 +162,10 @@ def _findings(view: EvidenceView, observations: dict[int, str]) -> list[dict[str
 def _control_selections(refs: list[ControlRef]) -> list[dict[str, Any]]:
     selections = []
     for framework, catalog in OSCAL_CATALOGS.items():
-        ids = sorted({ref.id for ref in refs if ref.framework == framework}, key=lambda i: control_sort_key(ControlRef(framework, i)))
+        ids = sorted(
+            {ref.id for ref in refs if ref.framework == framework},
+            key=lambda i: control_sort_key(ControlRef(framework, i)),
+        )
         if ids:
             selections.append(
                 {
@@ -177,7 +182,9 @@ def _tool_component(view: EvidenceView) -> dict[str, Any]:
         "uuid": stable_uuid("component", "ferpaguard", view.tool_version),
         "type": "software",
         "title": "ferpaguard",
-        "description": one_line(f"ferpaguard {view.tool_version} with policy pack {view.pack_name} {view.pack_version}"),
+        "description": one_line(
+            f"ferpaguard {view.tool_version} with policy pack {view.pack_name} {view.pack_version}"
+        ),
         "props": [prop("version", view.tool_version), prop("pack-sha256", view.pack_hash)],
         "status": {"state": "operational"},
     }
@@ -188,9 +195,7 @@ def assessment_results(view: EvidenceView) -> dict[str, Any]:
     tool = _tool_component(view)
     platform_uuid = stable_uuid("assessment-platform", tool["uuid"])
     inventory, subject_uuids = _inventory(view)
-    observations = [
-        _observation(view, f, i, subject_uuids[f.urn], tool["uuid"]) for i, f in enumerate(view.findings)
-    ]
+    observations = [_observation(view, f, i, subject_uuids[f.urn], tool["uuid"]) for i, f in enumerate(view.findings)]
     observation_uuids = {i: o["uuid"] for i, o in enumerate(observations)}
     plan_uuid = stable_uuid("plan", run_uuid)
     input_resources = [
@@ -265,9 +270,7 @@ def assessment_results(view: EvidenceView) -> dict[str, Any]:
 
 def _requirement(meta_by_control: list[RuleMeta], ref: ControlRef, catalog_id: str, pack: str) -> dict[str, Any]:
     rules = sorted(meta_by_control, key=lambda m: m.id)
-    related = sorted(
-        {control_label(c) for m in rules for c in m.controls if c.framework not in OSCAL_CATALOGS}
-    )
+    related = sorted({control_label(c) for m in rules for c in m.controls if c.framework not in OSCAL_CATALOGS})
     return {
         "uuid": stable_uuid("implemented-requirement", pack, ref.framework, ref.id),
         "control-id": catalog_id,

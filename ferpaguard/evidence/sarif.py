@@ -139,7 +139,10 @@ def document(view: EvidenceView) -> dict[str, Any]:
             "findings.json has them all."
         )
         run["invocations"] = [
-            {"executionSuccessful": True, "toolExecutionNotifications": [{"level": "warning", "message": {"text": note}}]}
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [{"level": "warning", "message": {"text": note}}],
+            }
         ]
         run["properties"]["ferpaguard/truncated"] = {"total": len(reported), "kept": len(kept)}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -7,7 +7,7 @@ import re
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _WHITESPACE = re.compile(r"\s+")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:@])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|<>~&\"'])")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,5 +35,10 @@ def markdown_inline(text: str, limit: int = 300) -> str:
 
 
 def csv_cell(text: str) -> str:
-    """A cell a spreadsheet will not evaluate: formula-like text gets a leading apostrophe."""
+    """A cell a spreadsheet will not evaluate and a terminal will not interpret.
+
+    Formula-like text gets a leading apostrophe; C0 control characters other
+    than tab and line breaks become U+FFFD.
+    """
+    text = xml_safe(text)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text

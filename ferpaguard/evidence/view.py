@@ -99,7 +99,14 @@ def relative_uri(path: str) -> str:
 
 
 def finding_sort_key(finding: Finding) -> tuple[str, ...]:
-    return (finding.stack, finding.rule_id, finding.urn, str(STATUS_ORDER[finding.status]), finding.message, finding.source)
+    return (
+        finding.stack,
+        finding.rule_id,
+        finding.urn,
+        str(STATUS_ORDER[finding.status]),
+        finding.message,
+        finding.source,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +143,8 @@ class EvidenceView:
             "tool": {"name": "ferpaguard", "version": self.tool_version},
             "pack": {"name": self.pack_name, "version": self.pack_version, "sha256": self.pack_hash},
             "inputs": [
-                {"path": relative_uri(i.path), "sha256": i.sha256, "kind": i.kind, "stack": i.stack} for i in self.inputs
+                {"path": relative_uri(i.path), "sha256": i.sha256, "kind": i.kind, "stack": i.stack}
+                for i in self.inputs
             ],
             "stacks": list(self.stacks),
             "started": self.started,

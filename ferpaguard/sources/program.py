@@ -146,17 +146,27 @@ def run_program(
     preview: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> ProgramRun:
+    """Run the program and wait for it; see `start_program` to overlap the run with other work."""
+    return start_program(program_dir, stack, config_overrides, preview).wait(timeout)
+
+
+def start_program(
+    program_dir: Path,
+    stack: str | None = None,
+    config_overrides: Mapping[str, str] = {},
+    preview: bool = True,
+) -> PendingRun:
+    """Check the project and start its run in a child process; project errors raise here."""
     started = time.perf_counter()
     program_dir = Path(program_dir).resolve()
     if not program_dir.is_dir():
         raise ProgramError(f"{program_dir}: no such program directory")
     project = load_project(program_dir)
-    stack_name = stack or default_stack(program_dir)
+    stack_name = (stack or default_stack(program_dir)).rsplit("/", 1)[-1]
     config = load_stack_config(program_dir, project, stack_name, config_overrides)
-    main_display = _shown(project.program_file, program_dir)
     job = {
         "project": project.name,
-        "stack": stack_name.rsplit("/", 1)[-1],
+        "stack": stack_name,
         "preview": preview,
         "config": config.values,
         "secret_keys": sorted(config.secret_keys),
@@ -164,51 +174,71 @@ def run_program(
         "workdir": str(program_dir),
         "program": str(project.run_target),
         "program_path_dir": str(project.run_target if project.run_target.is_dir() else project.run_target.parent),
-        "main_display": main_display,
+        "main_display": _shown(project.program_file, program_dir),
     }
-    result = _run_child(job, program_dir, main_display, timeout)
-    if not result["ok"]:
-        raise ProgramError(_missing_config_hint(result["error"]["message"], config.undecryptable))
-    duration = time.perf_counter() - started
-    return ProgramRun(
-        resources=[_resource(record) for record in result["resources"]],
-        project=project.name,
-        stack=job["stack"],
-        program_file=project.program_file,
-        pulumi_yaml=project.pulumi_yaml,
-        config={k: REDACTED if k in config.secret_keys else v for k, v in sorted(config.values.items())},
-        duration=duration,
-        undecryptable=config.undecryptable,
-        log=result.get("log", ""),
-        timings=result.get("timings", {}) | {"total": duration},
-    )
+    return PendingRun(project, stack_name, config, job, started)
 
 
-def _run_child(job: dict[str, Any], program_dir: Path, main_display: str, timeout: float) -> dict[str, Any]:
-    env = dict(os.environ)
-    env["PULUMI_CONFIG"] = json.dumps(job["config"])
-    env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(job["secret_keys"])
-    try:
-        completed = subprocess.run(
-            [sys.executable, str(CHILD_SCRIPT)],
-            input=orjson.dumps(job),
-            capture_output=True,
-            cwd=program_dir,
-            env=env,
-            timeout=timeout,
-            check=False,
+class PendingRun:
+    """A program running in its own child process."""
+
+    def __init__(self, project: Project, stack: str, config: StackConfig, job: dict[str, Any], started: float) -> None:
+        self._project, self._stack, self._config, self._job, self._started = project, stack, config, job, started
+        env = dict(os.environ)
+        env["PULUMI_CONFIG"] = json.dumps(config.values)
+        env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(job["secret_keys"])
+        job_reader, job_writer = os.pipe()
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, str(CHILD_SCRIPT)],
+                stdin=job_reader,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=job["workdir"],
+                env=env,
+            )
+        finally:
+            os.close(job_reader)
+        # The child reads its job first thing, so this never waits for long.
+        with os.fdopen(job_writer, "wb") as job_pipe:
+            job_pipe.write(orjson.dumps(job))
+
+    def cancel(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+    def wait(self, timeout: float = DEFAULT_TIMEOUT) -> ProgramRun:
+        main_display = self._job["main_display"]
+        try:
+            stdout, stderr = self._process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise ProgramError(f"{main_display}: the program did not finish within {timeout:g} s") from None
+        try:
+            result: dict[str, Any] = orjson.loads(stdout)
+        except orjson.JSONDecodeError:
+            lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+            raise ProgramError(
+                f"{main_display}: the program process ended abnormally (exit {self._process.returncode}): "
+                f"{lines[-1] if lines else 'no output'}"
+            ) from None
+        if not result["ok"]:
+            raise ProgramError(_missing_config_hint(result["error"]["message"], self._config.undecryptable))
+        duration = time.perf_counter() - self._started
+        config = self._config
+        return ProgramRun(
+            resources=[_resource(record) for record in result["resources"]],
+            project=self._project.name,
+            stack=self._stack,
+            program_file=self._project.program_file,
+            pulumi_yaml=self._project.pulumi_yaml,
+            config={k: REDACTED if k in config.secret_keys else v for k, v in sorted(config.values.items())},
+            duration=duration,
+            undecryptable=config.undecryptable,
+            log=result.get("log", ""),
+            timings=result.get("timings", {}) | {"total": duration},
         )
-    except subprocess.TimeoutExpired:
-        raise ProgramError(f"{main_display}: the program did not finish within {timeout:g} s") from None
-    try:
-        result: dict[str, Any] = orjson.loads(completed.stdout)
-    except orjson.JSONDecodeError:
-        last = next((line for line in reversed(completed.stderr.decode(errors="replace").splitlines()) if line.strip()),
-                    "no output")
-        raise ProgramError(
-            f"{main_display}: the program process ended abnormally (exit {completed.returncode}): {last.strip()}"
-        ) from None
-    return result
 
 
 def _resource(record: Mapping[str, Any]) -> Resource:

@@ -18,24 +18,26 @@ def _wildcard_grant(statement: Statement) -> str | None:
     return None
 
 
-def _judge(statement: Statement) -> Outcome | None:
+def _judge(statement: Statement, secret: bool) -> Outcome | None:
+    """The outcome for one statement; a secret policy's statements are named only by position."""
+    label = f"statement #{statement.index + 1}" if secret else statement.label
     if "Statement" in statement.unknown_fields:
         return unknown("policy Statement is not known during preview")
     if statement.is_deny:
         return None
     if statement.condition_unknown:
-        return unknown(f"policy {statement.label}: Condition is not known during preview")
+        return unknown(f"policy {label}: Condition is not known during preview")
     if statement.is_allow and not statement.has_condition:
         reason = _wildcard_grant(statement)
         if reason:
             return fail(
-                f"policy {statement.label} allows {reason} with no Condition: any AWS account may use the key",
-                statement=statement.sid or statement.index + 1,
-                actions=list(statement.actions),
+                f"policy {label} allows {reason} with no Condition: any AWS account may use the key",
+                statement=statement.index + 1 if secret else statement.sid or statement.index + 1,
+                actions=[] if secret else list(statement.actions),
             )
     pending = GRANT_FIELDS & set(statement.unknown_fields)
     if pending and not statement.has_condition:
-        return unknown(f"policy {statement.label}: {', '.join(sorted(pending))} not known during preview")
+        return unknown(f"policy {label}: {', '.join(sorted(pending))} not known during preview")
     return None
 
 
@@ -48,7 +50,7 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
         return []  # AWS's default key policy grants the key only to the owning account.
     if policy.state is PolicyState.UNKNOWN:
         return [unknown("policy is not known during preview; cannot check it for wildcard principals")]
+    secret = is_secret_at(props, "policy")
     if policy.state is PolicyState.INVALID:
-        where = " (secret)" if is_secret_at(props, "policy") else ""
-        return [fail(f"policy{where} cannot be read: {policy.error}")]
-    return [outcome for statement in policy.statements if (outcome := _judge(statement))]
+        return [fail(f"policy{' (secret)' if secret else ''} cannot be read: {policy.error}")]
+    return [outcome for statement in policy.statements if (outcome := _judge(statement, secret))]

@@ -1,6 +1,7 @@
 """Internet ingress in inline security-group rules and in the standalone rule resources."""
 
 import ipaddress
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -84,16 +85,23 @@ def _is_internet(cidr: Any) -> bool | None:
         return False
 
 
+def _whole(value: Any) -> int | None:
+    """An integer from an int, a whole float or a numeric string; None otherwise (NaN, 2.5, "tcp")."""
+    number = as_number(value)
+    if number is None or not math.isfinite(number) or number != int(number):
+        return None
+    return int(number)
+
+
 def _allowed_ports(ctx: Context) -> frozenset[int]:
     configured = ctx.config.get("internetPorts", DEFAULT_INTERNET_PORTS)
-    ports = (as_number(p) for p in as_list(configured))
-    return frozenset(int(p) for p in ports if p is not None and p == int(p))
+    return frozenset(port for port in map(_whole, as_list(configured)) if port is not None)
 
 
 def _protocol_name(value: Any) -> str:
-    number = as_number(value)
-    if number is not None and number == int(number):
-        return str(int(number))
+    number = _whole(value)
+    if number is not None:
+        return str(number)
     return value.strip().lower() if isinstance(value, str) else "unset"
 
 
@@ -106,12 +114,13 @@ def _judge_ports(rule: IngressRule, allowed: frozenset[int]) -> Outcome | None:
         return fail(f"{rule.where} allows all protocols and ports from the internet", protocol="-1")
     if protocol not in PORT_PROTOCOLS:
         return fail(f"{rule.where} allows protocol {protocol!r} from the internet", protocol=protocol)
-    low, high = as_number(rule.from_port), as_number(rule.to_port)
+    low, high = _whole(rule.from_port), _whole(rule.to_port)
     if rule.from_port is MISSING and rule.to_port is MISSING:
         low, high = 0, 65535
     if low is None or high is None:
         return fail(f"{rule.where} allows {protocol} from the internet on a port range that is not a number")
-    low, high = (0, 65535) if low < 0 or high < 0 else (int(low), int(high))
+    if low < 0 or high < 0:
+        low, high = 0, 65535
     if high < low:
         low, high = high, low
     shown = str(low) if low == high else f"{low}-{high}"

@@ -11,7 +11,7 @@ from policies.values import SECRET_SIG, SIG_KEY, UNKNOWN_STRING
 
 MARKER_SECRET = "hunter2-MARKER-7f3a9c"
 HOSTILE_NAME = "<script>alert(1)</script> \"dq\" 'sq'\nline2\x07\x1b[31m ünïcødé 学生 & </td>"
-FORMULA_NAME = "=HYPERLINK(\"http://evil.example\",\"x\")"
+FORMULA_NAME = '=HYPERLINK("http://evil.example","x")'
 STACK = "dev"
 URN_PREFIX = f"urn:pulumi:{STACK}::ferpa-records::"
 START = dt.datetime(2025, 3, 1, 12, 0, 0, tzinfo=dt.UTC)
