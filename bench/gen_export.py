@@ -289,7 +289,7 @@ def tenant(w: Writer, t: int, broken: bool) -> None:
     task_arn = arn("ecs", f"task-definition/t{t}-api:1")
     task = w.add("aws:ecs/taskDefinition:TaskDefinition", f"t{t}-task",
                  {"family": f"t{t}-api", "taskRoleArn": out(role, "arn"), "networkMode": "awsvpc",
-                  "containerDefinitions": json.dumps([{"name": "api", "image": "student-api:1.4.2", "essential": True}]),
+                  "containerDefinitions": json.dumps([{"name": "api", "image": "student-api:1.4", "essential": True}]),
                   "volumes": [{"name": "records", "efsVolumeConfiguration": {
                       "fileSystemId": fs_id, "transitEncryption": "ENABLED"}}]},
                  id=f"t{t}-api", arn=task_arn, refs={"taskRoleArn": [role], "volumes": [fs]})

@@ -114,7 +114,10 @@ def _emit(run: RunResult, output: Output, formats: tuple[str, ...], output_dir: 
     from ferpaguard import evidence
 
     if json_stdout:
-        sys.stdout.write(evidence.json_document_text(run))
+        from ferpaguard.evidence import findings_json
+        from ferpaguard.evidence.view import prepare
+
+        sys.stdout.write(json.dumps(findings_json.document(prepare(run)), indent=2, sort_keys=True) + "\n")
         sys.stdout.flush()
     else:
         output.findings_table(run.findings, show_passed=show_passed)

@@ -228,6 +228,8 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         "error": error,
         "resources": monitor.records,
         "log": redact_text(captured.getvalue(), secrets),
+        # Plain config values that the program turned into secrets (Config.require_secret).
+        "secret_config_keys": sorted(key for key, value in config.items() if value in secrets),
         "timings": {"child_start": imported - _STARTED, "program": ran - imported},
     }
 

@@ -32,7 +32,7 @@ import contextlib
 import gc
 import hashlib
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,6 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _SHOWN = 100
 
-Problem = Callable[[str, str], None]
 
 
 class ExportError(Exception):
@@ -141,7 +140,7 @@ def _read(path: Path | str, data: bytes | None, label: str) -> bytes:
 
 
 def _parse(raw: bytes, label: str) -> Any:
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise ExportError(f"{label}: empty file, not a stack export (run `pulumi stack export --file {label}`)")
     if raw.startswith(_UTF16_BOMS):
         raise ExportError(
@@ -203,10 +202,11 @@ def _load_resources(deployment: Mapping[str, Any], export: StackExport, label: s
         raw_resources = []
     if not isinstance(raw_resources, list):
         raise ExportError(f"{label}: `deployment.resources` is a JSON {_kind(raw_resources)}, not an array")
+    reader = _ResourceReader(label, export.notes)
     live_urns: set[str] = set()
     resources = export.resources
     for index, raw in enumerate(raw_resources):
-        resource, stack_parts = _resource(raw, index, label, export.notes)
+        resource, stack_parts = reader.read(raw, index)
         if raw.get("delete") is True:
             export.pending_deletion.append(resource)
             export.skipped.append(
@@ -222,11 +222,16 @@ def _load_resources(deployment: Mapping[str, Any], export: StackExport, label: s
         resources.append(resource)
     if not export.stack and resources:
         parts = _urn_parts(resources[0].urn)
-        assert parts is not None  # every URN was validated by _resource
+        assert parts is not None  # every URN was validated by the reader
         export.project = parts[1]
         export.stack = f"{parts[1]}/{parts[0]}"
         export.notes.append("no pulumi:pulumi:Stack resource; stack name taken from the first resource's URN")
-    _note_dangling(resources, live_urns | {r.urn for r in export.pending_deletion}, export.notes)
+    dangling = reader.referenced - live_urns - {r.urn for r in export.pending_deletion}
+    if dangling:
+        export.notes.append(
+            f"{len(dangling)} URN(s) referenced as parent or dependency are not in the export; those references "
+            "resolve to nothing"
+        )
 
 
 def _urn_parts(urn: str) -> tuple[str, str, str, str] | None:
@@ -239,91 +244,107 @@ def _urn_parts(urn: str) -> tuple[str, str, str, str] | None:
     return parts[0], parts[1], parts[2], parts[3]
 
 
-def _resource(raw: Any, index: int, label: str, notes: list[str]) -> tuple[Resource, tuple[str, str, str, str]]:
-    where = f"{label}: resource #{index}"
-    if not isinstance(raw, dict):
-        raise ExportError(f"{where} is a JSON {_kind(raw)}, not an object")
-    urn = raw.get("urn")
-    if not isinstance(urn, str) or not urn:
-        raise ExportError(f"{where} has no `urn`")
-    parts = _urn_parts(urn)
-    if parts is None:
-        raise ExportError(f"{where}: `urn` is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>)")
-    type_ = raw.get("type")
-    if not isinstance(type_, str) or not type_:
-        raise ExportError(f"{where} ({_shown(urn)}) has no `type`")
-
-    def problem(key: str, expected: str) -> None:
-        notes.append(f"{_shown(urn)}: `{key}` is not {expected}; treated as absent")
-
-    inputs = raw.get("inputs")
-    if not isinstance(inputs, dict):
-        if inputs is not None:
-            problem("inputs", "an object")
-        inputs = {}
-    outputs = raw.get("outputs")
-    if not isinstance(outputs, dict):
-        if outputs is not None:
-            problem("outputs", "an object")
-        outputs = {}
-    resource = Resource(
-        urn=urn,
-        type=type_,
-        name=parts[3],
-        props=inputs,
-        outputs=outputs,
-        parent=_optional_str(raw, "parent", problem),
-        dependencies=_urn_list(raw.get("dependencies"), "dependencies", problem),
-        property_dependencies=_property_dependencies(raw.get("propertyDependencies"), problem),
-        provider=_optional_str(raw, "provider", problem),
-        id=_optional_str(raw, "id", problem),
-        custom=raw["custom"] if isinstance(raw.get("custom"), bool) else bool(raw.get("id")),
-    )
-    return resource, parts
-
-
-def _optional_str(raw: Mapping[str, Any], key: str, problem: Problem) -> str | None:
-    value = raw.get(key)
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    problem(key, "a string")
-    return None
-
-
-def _urn_list(value: Any, key: str, problem: Problem) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+def _urns(value: Any) -> tuple[str, ...] | None:
+    """A list of URNs as a tuple; None when it is something else."""
+    if type(value) is list:
+        for item in value:
+            if type(item) is not str:
+                return None
         return tuple(value)
-    problem(key, "a list of URNs")
-    return ()
+    return () if value is None else None
 
 
-def _property_dependencies(value: Any, problem: Problem) -> dict[str, tuple[str, ...]]:
-    if value is None:
+class _ResourceReader:
+    """Turns raw state entries into Resources, noting normalised fields and every URN referenced.
+
+    Runs once per resource of exports with 100k resources, hence the fast paths for the
+    shapes Pulumi writes (empty dependency lists, string ids).
+    """
+
+    def __init__(self, label: str, notes: list[str]) -> None:
+        self.label = label
+        self.notes = notes
+        self.referenced: set[str] = set()
+
+    def note(self, urn: str, key: str, expected: str) -> None:
+        self.notes.append(f"{_shown(urn)}: `{key}` is not {expected}; treated as absent")
+
+    def read(self, raw: Any, index: int) -> tuple[Resource, tuple[str, str, str, str]]:
+        if type(raw) is not dict:
+            raise ExportError(f"{self.label}: resource #{index} is a JSON {_kind(raw)}, not an object")
+        get = raw.get
+        urn = get("urn")
+        if type(urn) is not str or not urn:
+            raise ExportError(f"{self.label}: resource #{index} has no `urn`")
+        parts = _urn_parts(urn)
+        if parts is None:
+            raise ExportError(
+                f"{self.label}: resource #{index}: `urn` is not a Pulumi URN "
+                "(urn:pulumi:<stack>::<project>::<type>::<name>)"
+            )
+        type_ = get("type")
+        if type(type_) is not str or not type_:
+            raise ExportError(f"{self.label}: resource #{index} ({_shown(urn)}) has no `type`")
+        inputs = get("inputs")
+        if type(inputs) is not dict:
+            inputs = self.mapping(inputs, urn, "inputs")
+        outputs = get("outputs")
+        if type(outputs) is not dict:
+            outputs = self.mapping(outputs, urn, "outputs")
+        parent, provider, id_ = get("parent"), get("provider"), get("id")
+        if type(parent) is not str:
+            parent = self.text(parent, urn, "parent")
+        elif parent:
+            self.referenced.add(parent)
+        if type(provider) is not str:
+            provider = self.text(provider, urn, "provider")
+        if type(id_) is not str:
+            id_ = self.text(id_, urn, "id")
+        custom = get("custom")
+        resource = Resource(
+            urn=urn,
+            type=type_,
+            name=parts[3],
+            props=inputs,
+            outputs=outputs,
+            parent=parent or None,
+            dependencies=self.urn_list(get("dependencies"), urn, "dependencies"),
+            property_dependencies=self.property_dependencies(get("propertyDependencies"), urn),
+            provider=provider or None,
+            id=id_ or None,
+            custom=custom if type(custom) is bool else bool(id_),
+        )
+        return resource, parts
+
+    def mapping(self, value: Any, urn: str, key: str) -> dict[str, Any]:
+        if value is not None:
+            self.note(urn, key, "an object")
         return {}
-    if not isinstance(value, dict):
-        problem("propertyDependencies", "an object")
-        return {}
-    result: dict[str, tuple[str, ...]] = {}
-    for key, urns in value.items():
-        result[key] = _urn_list(urns, f"propertyDependencies.{key}", problem)
-    return result
 
+    def text(self, value: Any, urn: str, key: str) -> None:
+        if value is not None:
+            self.note(urn, key, "a string")
 
-def _note_dangling(resources: list[Resource], urns: set[str], notes: list[str]) -> None:
-    """References to URNs the export does not contain resolve to nothing; say how many there were."""
-    dangling = 0
-    for resource in resources:
-        if resource.parent is not None and resource.parent not in urns:
-            dangling += 1
-        dangling += sum(1 for urn in resource.dependencies if urn not in urns)
-        for urns_of_property in resource.property_dependencies.values():
-            dangling += sum(1 for urn in urns_of_property if urn not in urns)
-    if dangling:
-        notes.append(f"{dangling} parent/dependency reference(s) name resources that are not in the export")
+    def urn_list(self, value: Any, urn: str, key: str) -> tuple[str, ...]:
+        urns = _urns(value)
+        if urns is None:
+            self.note(urn, key, "a list of URNs")
+            return ()
+        self.referenced.update(urns)
+        return urns
+
+    def property_dependencies(self, value: Any, urn: str) -> dict[str, tuple[str, ...]]:
+        if type(value) is not dict:
+            if value is not None:
+                self.note(urn, "propertyDependencies", "an object")
+            return {}
+        result: dict[str, tuple[str, ...]] = dict.fromkeys(value, ())
+        for key, urns in value.items():
+            if urns:
+                result[key] = self.urn_list(urns, urn, f"propertyDependencies.{key}")
+            elif urns is not None and type(urns) is not list:
+                self.note(urn, f"propertyDependencies.{key}", "a list of URNs")
+        return result
 
 
 def _pending_operations(deployment: Mapping[str, Any], export: StackExport, label: str) -> list[dict[str, str]]:

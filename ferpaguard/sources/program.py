@@ -227,13 +227,14 @@ class PendingRun:
             raise ProgramError(_missing_config_hint(result["error"]["message"], self._config.undecryptable))
         duration = time.perf_counter() - self._started
         config = self._config
+        secret_keys = config.secret_keys | set(result.get("secret_config_keys", ()))
         return ProgramRun(
             resources=[_resource(record) for record in result["resources"]],
             project=self._project.name,
             stack=self._stack,
             program_file=self._project.program_file,
             pulumi_yaml=self._project.pulumi_yaml,
-            config={k: REDACTED if k in config.secret_keys else v for k, v in sorted(config.values.items())},
+            config={k: REDACTED if k in secret_keys else v for k, v in sorted(config.values.items())},
             duration=duration,
             undecryptable=config.undecryptable,
             log=result.get("log", ""),

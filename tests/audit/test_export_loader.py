@@ -264,7 +264,9 @@ def test_dangling_parent_and_dependencies_load_and_are_noted() -> None:
     export = load_export("dangling.json", as_bytes(doc))
     [loaded] = by_type(export, "aws:ec2/vpc:Vpc")
     assert loaded.parent == gone and loaded.dependencies == (gone,)
-    assert export.notes == ["3 parent/dependency reference(s) name resources that are not in the export"]
+    assert export.notes == [
+        "1 URN(s) referenced as parent or dependency are not in the export; those references resolve to nothing"
+    ]
 
 
 def test_wrong_typed_optional_fields_are_normalised_and_noted() -> None:

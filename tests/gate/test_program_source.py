@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ferpaguard.sources import ProgramError, ProgramRun, run_program
-from ferpaguard.sources.program import default_stack
+from ferpaguard.sources.program import default_stack, start_program
 from policies.model import Resource
 from policies.values import SECRET_SIG, SIG_KEY, UNKNOWN_STRING, is_secret
 
@@ -59,7 +59,7 @@ def test_root_stack_is_registered_first_and_parents_top_level_resources(vpclink:
 
 
 def test_program_output_is_kept_apart_from_the_result(vpclink: ProgramRun) -> None:
-    assert "hello from the program" in vpclink.log
+    assert "hello from the program; the password is [secret]" in vpclink.log
     assert (vpclink.project, vpclink.stack) == ("vpclink", "dev")
     assert vpclink.program_file == (PROGRAMS / "vpclink" / "__main__.py").resolve()
 
@@ -119,6 +119,12 @@ def test_stack_config_and_project_defaults() -> None:
     assert "configured:dbPassword" not in run.config
     assert not [r for r in run.resources if r.type == "aws:secretsmanager/secretVersion:SecretVersion"]
     assert run.stack_outputs == {"versioned": True, "region": "eu-west-1"}
+
+
+def test_plain_config_read_as_secret_is_wrapped_and_redacted() -> None:
+    run = run_program(PROGRAMS / "configured")
+    assert is_secret(by_name(run, "aws:ssm/parameter:Parameter", "token").props["value"])
+    assert run.config["configured:apiToken"] == "[secret]"
 
 
 def test_overrides_win_and_stay_secret_for_secure_keys() -> None:
@@ -184,14 +190,48 @@ def test_main_file_runs_with_its_directory_on_the_path(tmp_path: Path) -> None:
 SEED_PROGRAMS = sorted(p.parent for p in (REPO_ROOT / "tests" / "programs").glob("*/Pulumi.yaml"))
 
 
+@pytest.fixture(scope="module")
+def seed_runs() -> dict[str, ProgramRun | ProgramError]:
+    """All seed programs started at once: concurrent runs must stay as separate as sequential ones."""
+    pending = {p.name: start_program(p) for p in SEED_PROGRAMS}
+    results: dict[str, ProgramRun | ProgramError] = {}
+    for name, run in pending.items():
+        try:
+            results[name] = run.wait()
+        except ProgramError as error:
+            results[name] = error
+    return results
+
+
 @pytest.mark.parametrize("program_dir", SEED_PROGRAMS, ids=[p.name for p in SEED_PROGRAMS])
-def test_seed_programs_run_or_fail_in_one_line(program_dir: Path) -> None:
-    try:
-        run = run_program(program_dir)
-    except ProgramError as error:
-        assert "\n" not in error.message and "Traceback" not in error.message
+def test_seed_programs_run_or_fail_in_one_line(
+    program_dir: Path, seed_runs: dict[str, ProgramRun | ProgramError]
+) -> None:
+    outcome = seed_runs[program_dir.name]
+    if isinstance(outcome, ProgramError):
+        assert "\n" not in outcome.message and "Traceback" not in outcome.message
+        assert outcome.message.startswith("__main__.py:")
     else:
-        assert run.resources[0].type == "pulumi:pulumi:Stack" and len(run.resources) > 1
+        assert outcome.resources[0].type == "pulumi:pulumi:Stack" and len(outcome.resources) > 1
+        assert all(f"::{outcome.project}::" in r.urn for r in outcome.resources)
+
+
+def test_seed_typo_names_the_argument() -> None:
+    if not (REPO_ROOT / "tests" / "programs" / "target_arns" / "Pulumi.yaml").is_file():
+        pytest.skip("seed program not present")
+    with pytest.raises(ProgramError, match=r"^__main__\.py:\d+: aws\.apigateway\.VpcLink got an unexpected keyword "
+                       r"argument 'target_arns'"):
+        run_program(REPO_ROOT / "tests" / "programs" / "target_arns")
+
+
+def test_a_process_that_dies_or_hangs_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: dies\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text("import os\n\nos._exit(3)\n")
+    with pytest.raises(ProgramError, match=r"^__main__\.py: the program process ended abnormally \(exit 3\)"):
+        run_program(tmp_path)
+    (tmp_path / "__main__.py").write_text("import time\n\ntime.sleep(60)\n")
+    with pytest.raises(ProgramError, match=r"^__main__\.py: the program did not finish within 0\.5 s$"):
+        run_program(tmp_path, timeout=0.5)
 
 
 @pytest.mark.skipif(not (REPO_ROOT / "stack" / "__main__.py").is_file(), reason="reference stack not written yet")

@@ -12,9 +12,9 @@ def stage(**props):
 
 
 def test_access_logs_to_a_log_group_pass():
-    assert statuses(run(RULE_ID, stage(accessLogSettings={"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"}))) == [
-        "pass"
-    ]
+    assert statuses(
+        run(RULE_ID, stage(accessLogSettings={"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"}))
+    ) == ["pass"]
 
 
 def test_absent_access_log_settings_fail():
@@ -23,7 +23,9 @@ def test_absent_access_log_settings_fail():
     assert outcome.message.startswith("access logging is off: accessLogSettings.destinationArn is not set")
 
 
-@pytest.mark.parametrize("settings", [{"format": "$context.requestId"}, {"destinationArn": ""}, {"destinationArn": None}])
+@pytest.mark.parametrize(
+    "settings", [{"format": "$context.requestId"}, {"destinationArn": ""}, {"destinationArn": None}]
+)
 def test_settings_without_destination_fail(settings):
     assert statuses(run(RULE_ID, stage(accessLogSettings=settings))) == ["fail"]
 

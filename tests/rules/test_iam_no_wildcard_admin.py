@@ -44,7 +44,7 @@ def test_scoped_policy_passes(type_):
 def test_allow_everything_fails(statement):
     outcome = only(run(RULE_ID, policy(policy_json(READ_RECORDS, statement))))
     assert outcome.status == "fail"
-    assert outcome.message == "statement 'Admin' allows every action on every resource (Action \"*\", Resource \"*\")"
+    assert outcome.message == 'statement \'Admin\' allows every action on every resource (Action "*", Resource "*")'
     assert outcome.evidence == {"statements": [1]}
 
 

@@ -11,7 +11,13 @@ NUMBER_UNKNOWN = "3eeb2bf0-c639-47a8-9e75-3b44932eb421"
 
 INTERNAL_POSTGRES = {"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["10.0.0.0/16"]}
 FROM_LB = {"protocol": "tcp", "fromPort": 8080, "toPort": 8080, "securityGroups": ["sg-123"]}
-HTTPS_WORLD = {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"], "ipv6CidrBlocks": ["::/0"]}
+HTTPS_WORLD = {
+    "protocol": "tcp",
+    "fromPort": 443,
+    "toPort": 443,
+    "cidrBlocks": ["0.0.0.0/0"],
+    "ipv6CidrBlocks": ["::/0"],
+}
 
 
 def group(*ingress):

@@ -114,7 +114,8 @@ def run_program_dir(directory: Path, config: Mapping[str, str] | None = None, **
         try:
             with pytest.MonkeyPatch.context() as patch:
                 patch.chdir(directory)
-                runpy.run_path(".", run_name="__main__")
+                # An absolute path: run_path(".") would reuse the finder cached for "." by an earlier run.
+                runpy.run_path(str(directory.resolve()), run_name="__main__")
         finally:
             sys.path[:] = saved_path
 

@@ -13,3 +13,4 @@ if password is not None:
     aws.secretsmanager.SecretVersion("db", secret_id="db", secret_string=password)
 pulumi.export("versioned", config.require_bool("versioned"))
 pulumi.export("region", aws.get_region().region)
+aws.ssm.Parameter("token", type="SecureString", value=config.require_secret("apiToken"))

@@ -1,7 +1,7 @@
 import pulumi
 import pulumi_aws as aws
 
-print("hello from the program")
+print("hello from the program; the password is hunter2-not-a-real-password")
 vpc = aws.ec2.Vpc("main", cidr_block="10.0.0.0/16", enable_dns_hostnames=True)
 subnet = aws.ec2.Subnet("private", vpc_id=vpc.id, cidr_block="10.0.1.0/24")
 nlb = aws.lb.LoadBalancer("nlb", load_balancer_type="network", internal=True, subnets=[subnet.id])
