@@ -97,7 +97,7 @@ class Network:
             return Verdict(Exposure.PUBLIC, f"{where} routes to internet gateway {value}")
         if isinstance(value, str):
             return PRIVATE
-        return Verdict(Exposure.UNKNOWN, f"{where} has a gatewayId not known during preview")
+        return Verdict(Exposure.UNKNOWN, f"{where} has a gatewayId that is not known")
 
     def _table(self, table: Resource | None) -> Verdict:
         if table is None:
@@ -142,7 +142,7 @@ class Network:
 def _judge(network: Network, store: Resource, path: str) -> Outcome:
     graph = network.graph
     if get(graph.props(store), path) is MISSING and not store.property_dependencies.get(path.split(".")[0]):
-        return not_applicable(f"{path} is not set (no awsvpc networking)", store.urn)
+        return not_applicable(f"{path} is not set: it places nothing in a subnet", store.urn)
     found = graph.resolve(store, path, SUBNET)
     judged = [(subnet, network.subnet(subnet)) for subnet in found.targets]
     public = [(s, v) for s, v in judged if v.exposure is Exposure.PUBLIC]

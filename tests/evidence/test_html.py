@@ -46,4 +46,6 @@ def test_organised_by_control_with_evidence_waivers_and_scope(broken_dir: Path) 
 
 def test_control_status_rolls_up_the_worst_result(broken_dir: Path, compliant_dir: Path) -> None:
     assert re.search(r"SC-28: Protection of Information at Rest <span class=\"status status-fail\">", html(broken_dir))
-    assert re.search(r"SC-28: Protection of Information at Rest <span class=\"status status-pass\">", html(compliant_dir))
+    assert re.search(
+        r"SC-28: Protection of Information at Rest <span class=\"status status-pass\">", html(compliant_dir)
+    )

@@ -35,9 +35,7 @@ def test_compliant_run_passes_without_a_failure_table(compliant_dir: Path) -> No
 def test_stays_a_short_summary_for_a_huge_run() -> None:
     run = factory.broken_run()
     failing = next(f for f in run.findings if f.rule_id == "FERPA-ENC-01")
-    run.findings = [
-        dataclasses.replace(failing, urn=f"{failing.urn}-{i}", message="x" * 5000) for i in range(20000)
-    ]
+    run.findings = [dataclasses.replace(failing, urn=f"{failing.urn}-{i}", message="x" * 5000) for i in range(3000)]
     text = markdown.render(prepare(run))
     assert len(text.encode("utf-8")) < 100 * 1024
-    assert f"## Mandatory failures ({markdown.TOP_FAILURES} of 20000)" in text
+    assert f"## Mandatory failures ({markdown.TOP_FAILURES} of 3000)" in text

@@ -64,7 +64,9 @@ def test_every_uuid_reference_resolves_and_uuids_are_unique(broken_dir: Path) ->
 def test_control_ids_exist_in_the_nist_catalogs(broken_dir: Path) -> None:
     known = control_ids()
     results = load(broken_dir, oscal.ASSESSMENT_RESULTS)["assessment-results"]["results"][0]
-    selected = [c["control-id"] for s in results["reviewed-controls"]["control-selections"] for c in s["include-controls"]]
+    selected = [
+        c["control-id"] for s in results["reviewed-controls"]["control-selections"] for c in s["include-controls"]
+    ]
     assert "sc-28" in selected and "SP_800_171_03.13.11" in selected
     assert all(c in known["nist-800-53-rev5"] | known["nist-800-171-rev3"] for c in selected)
     component = load(broken_dir, oscal.COMPONENT_DEFINITION)["component-definition"]["components"][0]

@@ -192,14 +192,15 @@ SEED_PROGRAMS = sorted(p.parent for p in (REPO_ROOT / "tests" / "programs").glob
 
 @pytest.fixture(scope="module")
 def seed_runs() -> dict[str, ProgramRun | ProgramError]:
-    """All seed programs started at once: concurrent runs must stay as separate as sequential ones."""
-    pending = {p.name: start_program(p) for p in SEED_PROGRAMS}
+    """Seed programs, two at a time: concurrent runs must stay as separate as sequential ones."""
     results: dict[str, ProgramRun | ProgramError] = {}
-    for name, run in pending.items():
-        try:
-            results[name] = run.wait()
-        except ProgramError as error:
-            results[name] = error
+    for batch in range(0, len(SEED_PROGRAMS), 2):
+        pending = {p.name: start_program(p) for p in SEED_PROGRAMS[batch : batch + 2]}
+        for name, run in pending.items():
+            try:
+                results[name] = run.wait()
+            except ProgramError as error:
+                results[name] = error
     return results
 
 

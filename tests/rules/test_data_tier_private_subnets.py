@@ -226,7 +226,7 @@ def test_unknown_gateway_without_dependency_is_unknown():
     group = stack.db_subnets(subnet)
     outcome = only(for_urn(stack.run(), group.urn))
     assert outcome.status == "unknown"
-    assert "gatewayId not known" in outcome.message
+    assert "gatewayId that is not known" in outcome.message
 
 
 def test_public_wins_over_unknown_and_names_only_public_subnets():

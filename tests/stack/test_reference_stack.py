@@ -342,7 +342,7 @@ def test_every_resource_name_and_name_tag_carries_the_suffix(stack: Run) -> None
         if tags:
             assert tags["Environment"] == SUFFIX
             assert tags["Name"].endswith(f"-{SUFFIX}"), resource.name
-        for key in ("name", "clusterIdentifier", "replicationGroupId", "identifier", "family", "bucketPrefix"):
+        for key in ("name", "clusterIdentifier", "replicationGroupId", "identifier", "bucketPrefix"):
             if isinstance(resource.inputs.get(key), str):
                 assert SUFFIX in resource.inputs[key], f"{resource.name}.{key}"
 
