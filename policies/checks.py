@@ -25,8 +25,10 @@ def require_true(props: Mapping[str, Any], path: str, why: str) -> list[Outcome]
     if state is None:
         return [unknown(f"{path} is not known during preview; {why}", **{path: "<unknown>"})]
     if not state:
-        shown = "absent" if value is MISSING else repr(redact(value))
-        return [fail(f"{path} is {shown}; {why}", **{path: redact(value) if value is not MISSING else None})]
+        if value is MISSING:
+            return [fail(f"{path} is absent; {why}", **{path: None})]
+        safe = shown(props, path, value)
+        return [fail(f"{path} is {safe!r}; {why}", **{path: safe})]
     return []
 
 

@@ -14,11 +14,19 @@ from .documents import Account, Document, cloudtrail_service_grant, key_policy, 
 PURPOSES = ("rds", "elasticache", "kinesis", "efs", "secrets", "logs", "cloudtrail")
 
 
+UNKNOWN_ACCOUNT = "000000000000"
+
+
 def current_account(region: str) -> pulumi.Output[Account]:
-    """The caller's account and partition (one provider invoke)."""
+    """The caller's account and partition (one provider invoke). Mocked runs that
+    answer the invoke with nothing get a placeholder account, never a crash."""
     identity = aws.get_caller_identity_output()
     return identity.apply(
-        lambda found: Account(account_id=found.account_id, partition=found.arn.split(":")[1], region=region)
+        lambda found: Account(
+            account_id=found.account_id or UNKNOWN_ACCOUNT,
+            partition=found.arn.split(":")[1] if found.arn else "aws",
+            region=region,
+        )
     )
 
 

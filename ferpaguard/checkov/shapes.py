@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import sys
 import typing
+import warnings
 from enum import StrEnum
 from typing import Any
 
@@ -38,9 +39,9 @@ def resource_class(token: str) -> type:
 
 def _resolve(hint: Any, owner: type) -> Any:
     if isinstance(hint, typing.ForwardRef):
-        return eval(hint.__forward_arg__, vars(sys.modules[owner.__module__]))  # noqa: S307 - SDK's own hint text
+        return eval(hint.__forward_arg__, vars(sys.modules[owner.__module__]))
     if isinstance(hint, str):
-        return eval(hint, vars(sys.modules[owner.__module__]))  # noqa: S307
+        return eval(hint, vars(sys.modules[owner.__module__]))
     return hint
 
 
@@ -100,7 +101,9 @@ def shape(token: str) -> dict[str, Kind]:
             if nested is not None and depth < MAX_DEPTH:
                 walk(nested, f"{path}.", depth + 1)
 
-    walk(resource_class(token), "", 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # deprecated types are still mapped
+        walk(resource_class(token), "", 1)
     return result
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from ferpaguard.evidence.controls import control_title, findings_by_control, framework_title
+from ferpaguard.evidence.controls import control_label, control_title, findings_by_control, framework_title, rule_meta
 from ferpaguard.evidence.determinism import write_text
 from ferpaguard.evidence.text import xml_safe
 from ferpaguard.evidence.view import STATUS_ORDER, EvidenceView
@@ -40,7 +40,10 @@ LIMITATIONS = (
 class RuleRow:
     rule_id: str
     title: str
+    anchor: str
     findings: list[Finding] = field(default_factory=list)
+    remediation: str = ""
+    controls: str = ""
 
 
 @dataclass
@@ -65,13 +68,31 @@ def _counts(findings: list[Finding]) -> dict[str, int]:
     return counts
 
 
-def _sections(view: EvidenceView) -> dict[str, list[ControlSection]]:
+def _anchor(rule_id: str) -> str:
+    return "rule-" + "".join(char if char.isalnum() or char in "-_" else "_" for char in rule_id)
+
+
+def _rules(view: EvidenceView) -> dict[str, RuleRow]:
+    rules: dict[str, RuleRow] = {}
+    for finding in sorted(view.findings, key=lambda f: (f.rule_id, STATUS_ORDER[f.status], f.stack, f.urn)):
+        if finding.rule_id not in rules:
+            meta = rule_meta(finding.rule_id)
+            rules[finding.rule_id] = RuleRow(
+                finding.rule_id,
+                finding.title,
+                _anchor(finding.rule_id),
+                remediation=meta.remediation if meta else "",
+                controls=", ".join(control_label(ref) for ref in finding.controls),
+            )
+        rules[finding.rule_id].findings.append(finding)
+    return rules
+
+
+def _sections(view: EvidenceView, rules: dict[str, RuleRow]) -> dict[str, list[ControlSection]]:
     frameworks: dict[str, list[ControlSection]] = defaultdict(list)
     for ref, findings in findings_by_control(view.findings).items():
-        rules: dict[str, RuleRow] = {}
-        for finding in findings:
-            rules.setdefault(finding.rule_id, RuleRow(finding.rule_id, finding.title)).findings.append(finding)
-        section = ControlSection(ref, control_title(ref), rollup(findings), _counts(findings), list(rules.values()))
+        rows = [rules[rule_id] for rule_id in sorted({f.rule_id for f in findings})]
+        section = ControlSection(ref, control_title(ref), rollup(findings), _counts(findings), rows)
         frameworks[ref.framework].append(section)
     return dict(frameworks)
 
@@ -96,12 +117,14 @@ def environment() -> jinja2.Environment:
 
 def render(view: EvidenceView) -> str:
     template = environment().get_template(TEMPLATE)
+    rules = _rules(view)
     return template.render(
         view=view,
         meta=view.metadata(),
         summary=view.summary,
         verdict="FAIL" if view.summary["mandatory_failures"] else "PASS",
-        sections=_sections(view),
+        sections=_sections(view, rules),
+        rules=list(rules.values()),
         framework_title=framework_title,
         unmapped=[f for f in view.findings if not f.controls],
         statuses=[s.value for s in Status],

@@ -20,6 +20,10 @@ SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Sev
 STATUSES = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS, Status.NOT_APPLICABLE)
 
 
+def _hex(text: str) -> str:
+    return "".join(char for char in text if char in "0123456789abcdefABCDEF")
+
+
 def _counts_row(label: str, counts: dict) -> str:
     by_status = counts["by_status"]
     cells = [label, *(str(by_status[s.value]) for s in STATUSES), str(counts["mandatory_failures"])]
@@ -49,7 +53,7 @@ def render(view: EvidenceView, top: int = TOP_FAILURES) -> str:
         f"across {summary['resources']} resource(s).",
         "",
         f"ferpaguard {markdown_inline(view.tool_version, 40)}, pack {markdown_inline(view.pack_name, 60)} "
-        f"{markdown_inline(view.pack_version, 40)} (sha256 `{view.pack_hash[:12]}`), "
+        f"{markdown_inline(view.pack_version, 40)} (sha256 `{_hex(view.pack_hash)[:12]}`), "
         f"{view.started} to {view.finished}.",
         "",
         "| scope | " + header + " | mandatory failures |",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ferpaguard.sources.program import ProgramError, ProgramRun, run_program
+    from ferpaguard.sources.program import PendingRun, ProgramError, ProgramRun, run_program, start_program
 
-__all__ = ["ProgramError", "ProgramRun", "run_program"]
+__all__ = ["PendingRun", "ProgramError", "ProgramRun", "run_program", "start_program"]
 
 
 def __getattr__(name: str) -> Any:

@@ -63,8 +63,12 @@ def policy_document(args: dict[str, Any]) -> dict[str, Any]:
         statement: dict[str, Any] = {"Effect": given.get("effect") or "Allow"}
         if given.get("sid"):
             statement["Sid"] = given["sid"]
-        for source, target in (("actions", "Action"), ("notActions", "NotAction"),
-                               ("resources", "Resource"), ("notResources", "NotResource")):
+        for source, target in (
+            ("actions", "Action"),
+            ("notActions", "NotAction"),
+            ("resources", "Resource"),
+            ("notResources", "NotResource"),
+        ):
             if given.get(source):
                 statement[target] = given[source]
         for source, target in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
@@ -88,14 +92,28 @@ def policy_document(args: dict[str, Any]) -> dict[str, Any]:
 def invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
     """Plausible fake answers for the common AWS data sources; `{}` for everything else."""
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"accountId": FAKE_ACCOUNT, "arn": f"arn:aws:iam::{FAKE_ACCOUNT}:user/ferpaguard-gate",
-                "userId": "AIDAFERPAGUARDGATE0000", "id": FAKE_ACCOUNT}
+        return {
+            "accountId": FAKE_ACCOUNT,
+            "arn": f"arn:aws:iam::{FAKE_ACCOUNT}:user/ferpaguard-gate",
+            "userId": "AIDAFERPAGUARDGATE0000",
+            "id": FAKE_ACCOUNT,
+        }
     if token == "aws:index/getRegion:getRegion":
-        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com",
-                "description": region}
+        return {
+            "name": region,
+            "region": region,
+            "id": region,
+            "endpoint": f"ec2.{region}.amazonaws.com",
+            "description": region,
+        }
     if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return {"names": [f"{region}{zone}" for zone in "abc"], "zoneIds": [f"az-{zone}" for zone in "123"],
-                "groupNames": [region], "id": region, "state": "available"}
+        return {
+            "names": [f"{region}{zone}" for zone in "abc"],
+            "zoneIds": [f"az-{zone}" for zone in "123"],
+            "groupNames": [region],
+            "id": region,
+            "state": "available",
+        }
     if token == "aws:index/getPartition:getPartition":
         return {"partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws", "id": "aws"}
     if token == "aws:iam/getPolicyDocument:getPolicyDocument":
@@ -148,7 +166,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         def make_urn(self, parent: str, type_: str, name: str) -> str:
             return engine_urn(stack, project, parent, type_, name)
 
-        def _record(self, request: Any, props: Any, id_: str | None, custom: bool) -> dict[str, Any]:
+        def _record(self, request: Any, props: Any, id_: str | None, custom: bool, read: bool = False) -> dict:
             record = {
                 "urn": self.make_urn(request.parent, request.type, request.name),
                 "type": request.type,
@@ -162,6 +180,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
                 "provider": request.provider or None,
                 "id": id_,
                 "custom": custom,
+                "read": read,
             }
             self.records.append(record)
             return record
@@ -174,7 +193,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
             return response
 
         def ReadResource(self, request: Any) -> Any:
-            self._record(request, request.properties, request.id or None, True)
+            self._record(request, request.properties, request.id or None, True, read=True)
             return super().ReadResource(request)
 
         def RegisterResourceOutputs(self, request: Any) -> Any:
@@ -184,8 +203,18 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
 
     set_all_config(config, job["secret_keys"])
     monitor = RecordingMonitor()
-    configure(mocks.MockSettings(monitor=monitor, engine=mocks.MockEngine(logging.getLogger("pulumi-program")),
-                                 project=project, stack=stack, dry_run=preview, organization="organization"))
+    construction = ConstructionOrder(stack, project)
+    construction.install()
+    configure(
+        mocks.MockSettings(
+            monitor=monitor,
+            engine=mocks.MockEngine(logging.getLogger("pulumi-program")),
+            project=project,
+            stack=stack,
+            dry_run=preview,
+            organization="organization",
+        )
+    )
 
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     loop = asyncio.new_event_loop()
@@ -218,6 +247,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     for record in monitor.records:
         if record["type"] == ROOT_STACK_TYPE:
             record["outputs"] = monitor.stack_outputs
+    monitor.records.sort(key=construction.position)
     secrets: set[str] = set(job["secret_values"])
     for record in monitor.records:
         secrets |= secret_strings(record["props"]) | secret_strings(record.get("outputs", {}))
@@ -232,6 +262,49 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         "secret_config_keys": sorted(key for key, value in config.items() if value in secrets),
         "timings": {"child_start": imported - _STARTED, "program": ran - imported},
     }
+
+
+class ConstructionOrder:
+    """The order in which the program constructed its resources.
+
+    Registrations reach the monitor asynchronously, so their arrival order
+    changes from run to run; construction order is the program's own order and
+    is reproducible. It is observed where the SDK hands a new resource over for
+    registration, with the URN the engine will give it.
+    """
+
+    def __init__(self, stack: str, project: str) -> None:
+        self.stack, self.project = stack, project
+        self.urns: dict[int, str] = {}
+        self.keep: list[Any] = []
+        self.index: dict[str, int] = {}
+
+    def install(self) -> None:
+        import inspect
+
+        import pulumi.resource as sdk_resource
+        from pulumi.runtime.settings import get_root_resource
+
+        def observed(original: Any) -> Any:
+            signature = inspect.signature(original)
+
+            def hand_over(res: Any, ty: str, name: str, *args: Any, **kwargs: Any) -> Any:
+                opts = signature.bind(res, ty, name, *args, **kwargs).arguments.get("opts")
+                parent = getattr(opts, "parent", None) or get_root_resource()
+                parent_urn = self.urns.get(id(parent), "") if parent is not None and parent is not res else ""
+                urn = engine_urn(self.stack, self.project, parent_urn, ty, name)
+                self.urns[id(res)] = urn
+                self.keep.append(res)
+                self.index.setdefault(urn, len(self.index))
+                return original(res, ty, name, *args, **kwargs)
+
+            return hand_over
+
+        sdk_resource.register_resource = observed(sdk_resource.register_resource)
+        sdk_resource.read_resource = observed(sdk_resource.read_resource)
+
+    def position(self, record: dict[str, Any]) -> int:
+        return self.index.get(record["urn"], len(self.index))
 
 
 def redact_text(text: str, secrets: set[str]) -> str:

@@ -50,7 +50,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _SHOWN = 100
 
 
-
 class ExportError(Exception):
     """An export that cannot be audited; the message is one line naming the file and the problem."""
 
@@ -149,7 +148,7 @@ def _parse(raw: bytes, label: str) -> Any:
     if b"\x00" in raw:
         raise ExportError(f"{label}: binary data (NUL bytes), not a JSON stack export")
     if raw.startswith(_UTF8_BOM):
-        raw = raw[len(_UTF8_BOM):]
+        raw = raw[len(_UTF8_BOM) :]
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
@@ -238,7 +237,7 @@ def _urn_parts(urn: str) -> tuple[str, str, str, str] | None:
     """(stack, project, qualified type, name) of `urn:pulumi:<stack>::<project>::<type>::<name>`."""
     if not urn.startswith(URN_PREFIX):
         return None
-    parts = urn[len(URN_PREFIX):].split("::", 3)
+    parts = urn[len(URN_PREFIX) :].split("::", 3)
     if len(parts) != 4 or not all(parts[:3]):
         return None
     return parts[0], parts[1], parts[2], parts[3]

@@ -49,6 +49,8 @@ class ProgramRun:
     pulumi_yaml: Path
     config: dict[str, str]
     duration: float
+    read_resources: list[Resource] = field(default_factory=list)
+    """Existing resources the program looked up (`Resource.get`): read, not managed, so not evaluated."""
     undecryptable: tuple[str, ...] = ()
     """Config keys whose `secure:` value could not be decrypted offline and were left out."""
     log: str = ""
@@ -229,7 +231,8 @@ class PendingRun:
         config = self._config
         secret_keys = config.secret_keys | set(result.get("secret_config_keys", ()))
         return ProgramRun(
-            resources=[_resource(record) for record in result["resources"]],
+            resources=[_resource(record) for record in result["resources"] if not record.get("read")],
+            read_resources=[_resource(record) for record in result["resources"] if record.get("read")],
             project=self._project.name,
             stack=self._stack,
             program_file=self._project.program_file,
@@ -261,8 +264,7 @@ def _resource(record: Mapping[str, Any]) -> Resource:
 def _missing_config_hint(message: str, undecryptable: tuple[str, ...]) -> str:
     for key in undecryptable:
         if f"'{key}'" in message:
-            return (f"{message} (its secure: value cannot be decrypted offline; "
-                    f"pass a stand-in with --config {key}=...)")
+            return f"{message} (its secure: value cannot be decrypted offline; pass a stand-in with --config {key}=...)"
     return message
 
 

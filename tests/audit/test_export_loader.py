@@ -283,3 +283,38 @@ def test_wrong_typed_optional_fields_are_normalised_and_noted() -> None:
     assert sorted(note.split("`")[1] for note in export.notes) == [
         "dependencies", "id", "outputs", "propertyDependencies.cidrBlock"
     ]
+
+
+# ------------------------------------------------- the fixtures' verdicts, in-process
+
+
+def findings_of(path: Path) -> list[Any]:
+    from ferpaguard.evaluate import evaluate
+    from policies.settings import PackSettings
+
+    export = load_export(path)
+    return evaluate(resources_for_resource_rules(export), PackSettings(), stack=export.stack,
+                    use_outputs=True).findings
+
+
+def test_reference_export_is_judged_by_every_rule_and_passes_them_all() -> None:
+    from policies.registry import all_rules
+
+    findings = findings_of(REFERENCE)
+    assert {f.rule_id for f in findings} == {rule.meta.id for rule in all_rules()}
+    assert {f.status.value for f in findings} <= {"pass", "not_applicable"}
+
+
+def test_seed_export_fails_the_headline_rules_on_the_seed_resources() -> None:
+    findings = findings_of(SEED)
+    failed = {(f.rule_id, f.resource_name) for f in findings if f.is_mandatory_failure}
+    assert {
+        ("FERPA-ENC-01", "student-aurora-cluster-dev"),
+        ("FERPA-LINK-01", "student-vpc-link-dev"),
+        ("FERPA-LINK-02", "student-vpc-link-dev"),
+        ("FERPA-TLS-01", "student-redis-dev"),
+        ("FERPA-TLS-05", "student-api-integration-dev"),
+        ("FERPA-NET-03", "student-alb-sg"),
+        ("FERPA-NET-05", "student-alb-dev"),
+    } <= failed
+    assert MARKER not in json.dumps([f.to_dict() for f in findings])

@@ -187,3 +187,8 @@ def edge_cases() -> list[Resource]:
     broken = replace(broken, "records-nlb", internal=False)
     broken = replace(broken, "logs-key", policy=WILDCARD_WITH_CONDITION)
     return broken
+
+
+def compliant_types() -> list[tuple[str, str]]:
+    """(name, type) of each resource in the compliant set."""
+    return [(r.name, r.type) for r in compliant()]

@@ -26,7 +26,6 @@ def test_same_inputs_give_byte_identical_files(tmp_path: Path) -> None:
     first = export(tmp_path / "a", factory.broken_run(), None)
     second = factory.broken_run()
     random.Random(7).shuffle(second.findings)
-    second.started, second.finished = second.started, second.finished
     second.timings = {"evaluate": 99.0}
     other = export(tmp_path / "b", second, None)
     assert set(first) == set(other)
@@ -75,3 +74,21 @@ def test_checkov_findings_without_catalogue_metadata_are_exported(tmp_path: Path
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown evidence format"):
         write_all(factory.broken_run(), ["json", "pdf"], tmp_path)
+
+
+def test_a_run_without_findings_still_exports_valid_documents(tmp_path: Path) -> None:
+    import json
+
+    from tests.evidence.schemas import errors, findings_validator, oscal_validator, sarif_validator
+
+    empty = factory.compliant_run()
+    empty.findings = []
+    write_all(empty, FORMATS, tmp_path)
+
+    def load(name: str) -> dict:
+        return json.loads((tmp_path / name).read_text())
+
+    assert errors(findings_validator(), load("findings.json")) == []
+    assert errors(sarif_validator(), load("findings.sarif")) == []
+    assert errors(oscal_validator("oscal_assessment-results_schema.json"), load("oscal/assessment-results.json")) == []
+    assert errors(oscal_validator("oscal_component_schema.json"), load("oscal/component-definition.json")) == []

@@ -52,10 +52,27 @@ def test_inputs_arrive_in_engine_wire_form(vpclink: ProgramRun) -> None:
 def test_root_stack_is_registered_first_and_parents_top_level_resources(vpclink: ProgramRun) -> None:
     stack = vpclink.resources[0]
     assert (stack.type, stack.urn, stack.custom) == (
-        "pulumi:pulumi:Stack", "urn:pulumi:dev::vpclink::pulumi:pulumi:Stack::vpclink-dev", False)
+        "pulumi:pulumi:Stack",
+        "urn:pulumi:dev::vpclink::pulumi:pulumi:Stack::vpclink-dev",
+        False,
+    )
     assert {r.parent for r in vpclink.resources[1:]} == {stack.urn}
     assert stack.outputs == {"vpc_cidr": "10.0.0.0/16", "link": UNKNOWN_STRING}
     assert vpclink.stack_outputs is stack.outputs
+
+
+def test_resources_come_in_the_order_the_program_constructed_them(vpclink: ProgramRun) -> None:
+    # The subnet waits for the VPC's id and reaches the monitor after the secret; the order is still the program's.
+    names = [(r.type.rsplit(":", 1)[-1], r.name) for r in vpclink.resources]
+    assert names == [
+        ("Stack", "vpclink-dev"),
+        ("Vpc", "main"),
+        ("Subnet", "private"),
+        ("LoadBalancer", "nlb"),
+        ("VpcLink", "link"),
+        ("Secret", "db"),
+        ("SecretVersion", "db"),
+    ]
 
 
 def test_program_output_is_kept_apart_from_the_result(vpclink: ProgramRun) -> None:
@@ -220,8 +237,11 @@ def test_seed_programs_run_or_fail_in_one_line(
 def test_seed_typo_names_the_argument() -> None:
     if not (REPO_ROOT / "tests" / "programs" / "target_arns" / "Pulumi.yaml").is_file():
         pytest.skip("seed program not present")
-    with pytest.raises(ProgramError, match=r"^__main__\.py:\d+: aws\.apigateway\.VpcLink got an unexpected keyword "
-                       r"argument 'target_arns'"):
+    with pytest.raises(
+        ProgramError,
+        match=r"^__main__\.py:\d+: aws\.apigateway\.VpcLink got an unexpected keyword "
+        r"argument 'target_arns'",
+    ):
         run_program(REPO_ROOT / "tests" / "programs" / "target_arns")
 
 
