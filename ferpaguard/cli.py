@@ -121,11 +121,11 @@ def verify(directory: Path, public_key: Path | None) -> None:
 
     result = verify_bundle(directory, public_key)
     if result.not_a_bundle:
-        raise UserError(f"{directory}: not an evidence bundle ({'; '.join(result.problems) or 'no manifest.json'})")
+        raise UserError(result.problems[0] if result.problems else f"{directory}: not an evidence bundle")
     if result.ok:
         click.echo(f"ok: {directory} intact and signature valid")
-        for problem in result.problems:
-            click.echo(f"note: {problem}")
+        for note in [*result.notes, *result.problems]:
+            click.echo(f"note: {note}")
         _exit(EXIT_OK)
     for problem in result.problems:
         click.echo(f"FAILED: {problem}")

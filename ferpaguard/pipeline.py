@@ -130,6 +130,8 @@ def _emit(run: RunResult, output: Output, formats: tuple[str, ...], output_dir: 
                 written += evidence.write_bundle(output_dir, run, signing_key)
         except OSError as error:
             raise UserError(f"{output_dir}: cannot write outputs: {error.strerror or error}") from None
+        except evidence.BundleError as error:
+            raise UserError(f"--signing-key: {error}") from None
         output.info(f"wrote {len(written)} file(s) to {output_dir}")
 
 

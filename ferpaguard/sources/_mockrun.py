@@ -2,9 +2,9 @@
 
 Launched by `ferpaguard.sources.program` as a script (`python _mockrun.py`), so
 that nothing of ferpaguard is importable by, or imported into, the program.
-Reads a JSON job on stdin; writes one JSON result to the ORIGINAL stdout. The
-program's own stdout is redirected to stderr so that `print` in a program can
-never corrupt the result.
+Reads a JSON job on stdin; writes one JSON result to the ORIGINAL stdout.
+What the program prints or logs is captured (secrets redacted) and returned in
+the result as `log`, so it can never corrupt the result or reach the terminal.
 
 Self-contained on purpose: stdlib, orjson, pulumi and protobuf only.
 """
@@ -136,7 +136,6 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     import logging
     import runpy
 
-    import pulumi
     from google.protobuf.json_format import MessageToDict
     from pulumi.runtime import mocks, set_all_config
     from pulumi.runtime.settings import configure
@@ -219,7 +218,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    # One worker thread: the monitor sees registrations in a reproducible order.
+    # The mock monitor does no I/O: one worker thread serves every SDK call to it.
     loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(max_workers=1))
 
     program: str = job["program"]
@@ -239,7 +238,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     except SystemExit as exc:
         error = {"message": f"{job['main_display']}: the program called sys.exit({exc.code!r})"}
     except Exception as exc:  # noqa: BLE001 - every program failure becomes one line
-        error = {"message": describe_failure(exc, job["workdir"], job["main_display"], pulumi.RunError)}
+        error = {"message": describe_failure(exc, job["workdir"], job["main_display"])}
     finally:
         sys.stdout, sys.stderr = real_stdout, real_stderr
     ran = time.perf_counter()
@@ -260,7 +259,11 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         "log": redact_text(captured.getvalue(), secrets),
         # Plain config values that the program turned into secrets (Config.require_secret).
         "secret_config_keys": sorted(key for key, value in config.items() if value in secrets),
-        "timings": {"child_start": imported - _STARTED, "program": ran - imported},
+        "timings": {
+            "child_start": imported - _STARTED,
+            "program": ran - imported,
+            "capture": time.perf_counter() - ran,
+        },
     }
 
 
@@ -346,32 +349,37 @@ def _unexpected_keyword(exc: TypeError) -> str | None:
     import inspect
     import re
 
-    match = re.search(r"got an unexpected keyword argument '([^']+)'", str(exc))
-    if not match:
+    match = re.search(r"(\w+)\.\w+\(\) got an unexpected keyword argument '([^']+)'", str(exc))
+    frames = _frames(exc)
+    if not match or not frames:
         return None
-    argument = match.group(1)
-    for frame, _line in reversed(_frames(exc)):
-        owner = frame.f_locals.get("__self__", frame.f_locals.get("self"))
-        if owner is None or frame.f_code.co_name not in ("__init__", "_internal_init"):
-            continue
-        cls = type(owner)
-        text = f"{display_class(cls)} got an unexpected keyword argument '{argument}'"
-        init = getattr(cls, "_internal_init", None)
-        if init is not None:
-            known = [p for p in inspect.signature(init).parameters if p not in ("__self__", "self", "resource_name")]
-            close = difflib.get_close_matches(argument, known, n=1)
-            if close:
-                text += f" (did you mean '{close[0]}'?)"
-        return text
-    return None
+    class_name, argument = match.groups()
+    # SDK resources take **kwargs in __init__ and fail when passing them on to _internal_init,
+    # so the innermost frame is the resource's own __init__.
+    innermost = frames[-1][0]
+    owner = innermost.f_locals.get("__self__", innermost.f_locals.get("self"))
+    if owner is None or type(owner).__name__ != class_name:
+        return None
+    cls = type(owner)
+    text = f"{display_class(cls)} got an unexpected keyword argument '{argument}'"
+    init = getattr(cls, "_internal_init", None)
+    if init is not None:
+        known = [p for p in inspect.signature(init).parameters if p not in ("__self__", "self", "resource_name")]
+        close = difflib.get_close_matches(argument, known, n=1)
+        if close:
+            text += f" (did you mean '{close[0]}'?)"
+    return text
 
 
-def describe_failure(exc: Exception, workdir: str, main_display: str, run_error: type) -> str:
+def describe_failure(exc: Exception, workdir: str, main_display: str) -> str:
+    """One line: `<file>:<line>: <what went wrong>`; Pulumi's own errors (RunError) keep their message."""
+    from pulumi import RunError
+
     location = _program_location(exc, workdir) or main_display
     detail = _unexpected_keyword(exc) if isinstance(exc, TypeError) else None
     if detail is None:
         message = str(exc).strip()
-        detail = message if isinstance(exc, run_error) else f"{type(exc).__name__}: {message}".rstrip(": ")
+        detail = message if isinstance(exc, RunError) else f"{type(exc).__name__}: {message}".rstrip(": ")
     return " ".join(f"{location}: {detail}".split())
 
 
@@ -383,11 +391,7 @@ def main() -> int:
     os.dup2(2, 1)
     job = orjson.loads(sys.stdin.buffer.read())
     os.chdir(job["workdir"])
-    result = run(job)
-    started = time.perf_counter()
-    payload = orjson.dumps(result)
-    result["timings"]["capture"] = time.perf_counter() - started
-    payload = orjson.dumps(result)
+    payload = orjson.dumps(run(job))
     with os.fdopen(result_fd, "wb") as out:
         out.write(payload)
     sys.stdout.flush()

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from policies.checks import is_aws_managed_key, shown
@@ -16,10 +16,17 @@ CONFIG_TYPES = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+KEY_TYPES = ("aws:kms/key:Key", "aws:kms/alias:Alias")
+
+KeyLookup = Callable[[str], list[str]]
 
 
-def _judge_rules(props: Mapping[str, Any], where: str) -> Outcome:
-    """Whether one SSE configuration (its `rules`) uses SSE-KMS with a customer-managed key."""
+def _judge_rules(props: Mapping[str, Any], where: str, keys_of_stack: KeyLookup | None = None) -> Outcome:
+    """Whether one SSE configuration (its `rules`) uses SSE-KMS with a customer-managed key.
+
+    `keys_of_stack` names the KMS keys of the stack a key path refers to; it settles
+    a key ARN that is unknown during preview.
+    """
     rules = get(props, "rules")
     if rules is UNKNOWN:
         return unknown(f"{where}: rules are not known during preview")
@@ -30,10 +37,17 @@ def _judge_rules(props: Mapping[str, Any], where: str) -> Outcome:
         base = f"rules.{index}.applyServerSideEncryptionByDefault"
         algorithm = get(props, f"{base}.sseAlgorithm")
         key = get(props, f"{base}.kmsMasterKeyId")
-        if UNKNOWN in (algorithm, key) or is_unknown(algorithm) or is_unknown(key):
-            return unknown(f"{where}: sseAlgorithm or kmsMasterKeyId is not known during preview")
+        if algorithm is UNKNOWN:
+            return unknown(f"{where}: sseAlgorithm is not known during preview")
         if algorithm not in KMS_ALGORITHMS:
             problems.append(f"sseAlgorithm is {shown(props, f'{base}.sseAlgorithm', algorithm)!r}, not aws:kms")
+        elif key is UNKNOWN:
+            keys = keys_of_stack(f"{base}.kmsMasterKeyId") if keys_of_stack else []
+            if not keys:
+                return unknown(
+                    f"{where}: kmsMasterKeyId is not known during preview and no KMS key of the stack feeds it"
+                )
+            return passed(f"{where} uses SSE-KMS with key {', '.join(keys)} of this stack")
         elif key is MISSING:
             problems.append("kmsMasterKeyId is not set, so S3 uses the AWS-managed key aws/s3")
         elif not isinstance(key, str) or not key.strip():
@@ -43,6 +57,13 @@ def _judge_rules(props: Mapping[str, Any], where: str) -> Outcome:
         else:
             return passed(f"{where} uses SSE-KMS with a customer-managed key")
     return fail(f"{where}: {'; '.join(problems)}")
+
+
+def _key_lookup(graph: Graph, config: Resource) -> KeyLookup:
+    def names(path: str) -> list[str]:
+        return sorted(target.name for target in graph.resolve(config, path, KEY_TYPES).targets)
+
+    return names
 
 
 def _inline_rules(props: Mapping[str, Any]) -> list[Any] | Any | None:
@@ -92,7 +113,9 @@ def _configs_by_bucket(graph: Graph) -> tuple[dict[str, list[Resource]], list[Re
 
 def _judge_bucket(graph: Graph, bucket: Resource, configs: list[Resource], unresolved: list[Resource]) -> Outcome:
     if configs:
-        verdicts = [_judge_rules(graph.props(c), f"encryption configuration {c.name}") for c in configs]
+        verdicts = [
+            _judge_rules(graph.props(c), f"encryption configuration {c.name}", _key_lookup(graph, c)) for c in configs
+        ]
     elif (inline := _inline_rules(graph.props(bucket))) is not None:
         if inline is UNKNOWN:
             return unknown("the bucket's inline server-side encryption configuration is not known during preview")

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ferpaguard.sources.export import ExportError, load_export, resources_for_resource_rules
 from policies.values import SECRET_PRESENT, get, is_secret, unwrap_secret
@@ -283,6 +285,37 @@ def test_wrong_typed_optional_fields_are_normalised_and_noted() -> None:
     assert sorted(note.split("`")[1] for note in export.notes) == [
         "dependencies", "id", "outputs", "propertyDependencies.cidrBlock"
     ]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+RESOURCE_FIELDS = ["urn", "type", "id", "custom", "delete", "inputs", "outputs", "parent", "provider", "dependencies",
+                   "propertyDependencies", "created"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, 37), field=st.sampled_from(RESOURCE_FIELDS), value=JSON_VALUES)
+def test_any_value_in_any_resource_field_loads_or_is_an_export_error(index: int, field: str, value: Any) -> None:
+    doc = document(SEED)
+    doc["deployment"]["resources"][index][field] = value
+    try:
+        export = load_export("fuzz.json", as_bytes(doc))
+    except ExportError as error:
+        assert "\n" not in str(error) and str(error).startswith("fuzz.json: ")
+    else:
+        assert len(export.resources) == 38
+
+
+@settings(max_examples=60, deadline=None)
+@given(raw=st.binary(max_size=200))
+def test_arbitrary_bytes_load_or_are_an_export_error(raw: bytes) -> None:
+    try:
+        load_export("noise.bin", raw)
+    except ExportError as error:
+        assert "\n" not in str(error)
 
 
 # ------------------------------------------------- the fixtures' verdicts, in-process

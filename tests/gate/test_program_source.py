@@ -118,6 +118,20 @@ def test_unexpected_keyword_names_file_line_and_argument() -> None:
     )
 
 
+def test_unexpected_keyword_outside_a_resource_stays_a_plain_type_error(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: args\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\nimport pulumi_aws as aws\n\n\nclass Net(pulumi.ComponentResource):\n"
+        "    def __init__(self, name: str) -> None:\n        super().__init__('x:y:Net', name)\n"
+        "        aws.ec2.VpcArgs(cidr_blocks='10.0.0.0/16')\n\n\nNet('n')\n"
+    )
+    with pytest.raises(ProgramError) as raised:
+        run_program(tmp_path)
+    assert raised.value.message == (
+        "__main__.py:8: TypeError: VpcArgs.__init__() got an unexpected keyword argument 'cidr_blocks'"
+    )
+
+
 def test_program_exception_is_one_line_without_secrets() -> None:
     with pytest.raises(ProgramError) as raised:
         run_program(PROGRAMS / "raiser")
@@ -127,8 +141,13 @@ def test_program_exception_is_one_line_without_secrets() -> None:
     assert "correct-horse-battery-staple" not in message and "[secret]" in message
 
 
-def test_stack_config_and_project_defaults() -> None:
-    run = run_program(PROGRAMS / "configured")
+@pytest.fixture(scope="module")
+def configured() -> ProgramRun:
+    return run_program(PROGRAMS / "configured")
+
+
+def test_stack_config_and_project_defaults(configured: ProgramRun) -> None:
+    run = configured
     assert run.stack == "prod"
     bucket = by_name(run, "aws:s3/bucket:Bucket", "records")
     assert dict(bucket.props) == {"bucket": "records-eu-west-1", "tags": {"team": "registrar", "retention": "30"}}
@@ -138,8 +157,8 @@ def test_stack_config_and_project_defaults() -> None:
     assert run.stack_outputs == {"versioned": True, "region": "eu-west-1"}
 
 
-def test_plain_config_read_as_secret_is_wrapped_and_redacted() -> None:
-    run = run_program(PROGRAMS / "configured")
+def test_plain_config_read_as_secret_is_wrapped_and_redacted(configured: ProgramRun) -> None:
+    run = configured
     assert is_secret(by_name(run, "aws:ssm/parameter:Parameter", "token").props["value"])
     assert run.config["configured:apiToken"] == "[secret]"
 

@@ -146,3 +146,17 @@ def test_odd_values_never_raise(odd):
     ):
         assert_no_rule_error(run_stack(RULE, [bucket(serverSideEncryptionConfiguration=odd), config]))
     assert_no_rule_error(run_stack(RULE, [bucket(type_=BUCKET_V2, serverSideEncryptionConfigurations=odd)]))
+
+
+def test_unknown_key_resolved_to_a_key_of_the_stack_passes():
+    key = res("aws:kms/key:Key", {"enableKeyRotation": True}, name="bucket-key")
+    config = sse(key=UNKNOWN, property_dependencies={"rules": [key.urn]})
+    outcome = verdict([bucket(), config, key])
+    assert outcome.status is Status.PASS
+    assert "bucket-key" in outcome.message
+
+
+def test_unknown_key_fed_by_something_else_is_unknown():
+    role = res("aws:iam/role:Role", {}, name="role")
+    config = sse(key=UNKNOWN, property_dependencies={"rules": [role.urn]})
+    assert verdict([bucket(), config, role]).status is Status.UNKNOWN

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import (
+from mock_harness import (
     REFERENCE_CONFIG,
     REFERENCE_SECRET_KEYS,
     ROOT,
@@ -387,9 +387,9 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 import importlib.util
 assert importlib.util.find_spec("stack") is None, "the repository root must not be importable beforehand"
-import conftest
-run = conftest.run_program_dir(conftest.ROOT / "stack", conftest.REFERENCE_CONFIG,
-                               secret_keys=conftest.REFERENCE_SECRET_KEYS)
+import mock_harness as harness
+run = harness.run_program_dir(harness.ROOT / "stack", harness.REFERENCE_CONFIG,
+                               secret_keys=harness.REFERENCE_SECRET_KEYS)
 print(json.dumps({"resources": len(run.resources), "package": sys.modules["stack"].__file__}))
 """
 

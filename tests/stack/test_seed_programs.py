@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Run, run_program_dir
+from mock_harness import ROOT, Run, run_program_dir
 
 PROGRAMS = ROOT / "tests" / "programs"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
