@@ -3,9 +3,8 @@ for one property, so a rule reads as a list of requirements."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from policies.model import Outcome, fail, unknown
@@ -106,11 +105,6 @@ def config_number(config: Mapping[str, Any], key: str, default: float) -> float:
 def shown(props: Mapping[str, Any], path: str, value: Any) -> Any:
     """`value` (read from `path`) made safe for messages and evidence: redacted when it sits under a secret."""
     return REDACTED if is_secret_at(props, path) else redact(value)
-
-
-def about(urn: str, outcomes: Iterable[Outcome]) -> list[Outcome]:
-    """Resource-style outcomes re-addressed to `urn`, for stack rules that reuse resource checks."""
-    return [dataclasses.replace(outcome, urn=urn) for outcome in outcomes]
 
 
 def is_present(props: Mapping[str, Any], path: str) -> bool | None:

@@ -1,13 +1,35 @@
 """Run a Pulumi Python program offline under Pulumi's mock runtime and return
 every resource as the engine would have received it during `pulumi preview`.
 
-The program runs in a fresh child process (`_mockrun.py`), so Pulumi's global
-runtime state can never mix two programs. Configuration comes from
-Pulumi.yaml, Pulumi.<stack>.yaml and `config_overrides`, as the Pulumi CLI
-would pass it. `secure:` values are ciphertext that cannot be decrypted
-offline: they are left out of the program's configuration (a program that
-requires one fails with a clear message naming the key; supply a stand-in
-with an override, which is then treated as a secret).
+What the gate sees, and how it differs from a real `pulumi preview`:
+- The program runs in a fresh child process (`_mockrun.py`), cwd = the project
+  directory and the main program's directory first on sys.path, as Pulumi's
+  Python language host runs it; two runs never share Pulumi's global state.
+- Inputs are the RegisterResource request's properties in engine wire form
+  (camelCase keys, secret wrappers, the unknown sentinel). Numbers arrive as
+  floats (protobuf Struct), as the engine sends them to analyzers. Provider
+  `Check` defaults and auto-names are NOT applied (no provider runs).
+- Preview semantics: no resource gets an id and only its inputs come back, so
+  every provider-computed output (arn, id, dnsName, ...) is unknown, and a
+  dependent input (`target_arn=nlb.arn`) is the unknown sentinel with
+  `propertyDependencies` naming the source's URN.
+- URNs follow the engine: parent type chains joined by `$`, none for
+  children of the root stack; the root `pulumi:pulumi:Stack` resource is
+  included, with the program's exports as its outputs.
+- Resources come in the order the program constructed them (the engine's
+  arrival order varies from run to run); `Resource.get` lookups are returned
+  apart, as `read_resources`. Resources without an explicit provider have
+  `provider=None` (the engine would name its default provider).
+- Data sources get fake answers: account 123456789012, partition aws, the
+  region from `aws:region` (default us-east-1), zones <region>a/b/c, and
+  `aws.iam.get_policy_document` rendered to a real IAM JSON document; every
+  other invoke returns an empty result.
+- Configuration comes from Pulumi.yaml (`config:` values and defaults),
+  Pulumi.<stack>.yaml and `config_overrides` (which win), with keys without a
+  namespace put in the project's. `secure:` values are ciphertext that cannot
+  be decrypted offline: they are left out (a program that requires one fails
+  with a message naming the key; an override supplies a stand-in, which is
+  then treated as a secret).
 """
 
 from __future__ import annotations
