@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -57,7 +58,8 @@ def main() -> None:
     imports, _, _ = median_of(args.runs, [python, "-c", IMPORTS])
     gate, peak, out = median_of(args.runs, [python, "-m", "ferpaguard", "gate", ".", "--format", "json", "--quiet"])
     timings = json.loads(out)["summary"]["timings"]
-    print(f"machine: {cpu_model()}, {len(__import__('os').sched_getaffinity(0))} cores, Python {platform.python_version()}")
+    cores = len(os.sched_getaffinity(0))
+    print(f"machine: {cpu_model()}, {cores} cores, Python {platform.python_version()}")
     print(f"runs per figure: {args.runs} (medians)")
     print(f"python start-up (baseline):        {bare:6.2f} s")
     print(f"import pulumi + pulumi_aws modules:{imports:6.2f} s  ({imports / bare:5.1f}x baseline)")

@@ -67,7 +67,8 @@ def as_markdown() -> str:
                 titles = [f"{i} ({cat.controls.get(framework, {}).get(i, '')})" for i in ids]
                 lines.append(f"- {framework}: {'; '.join(titles)}")
             for key, spec in m.config.items():
-                lines.append(f"- Config `{key}`: {spec.get('description', '')} Default: `{json.dumps(spec.get('default'))}`")
+                default = json.dumps(spec.get("default"))
+                lines.append(f"- Config `{key}`: {spec.get('description', '')} Default: `{default}`")
     return "\n".join(lines) + "\n"
 
 

@@ -32,16 +32,33 @@ def _formats() -> tuple[str, ...]:
 def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by `gate` and `audit`."""
     options = [
-        click.option("--policy-config", "policy_config", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Policy configuration in the `pulumi --policy-pack-config` JSON format (waivers included)."),
-        click.option("--format", "formats", multiple=True, metavar="FORMAT",
-                     help="Output format, repeatable: json, sarif, junit, markdown, html, csv, oscal. "
-                          "Without --output-dir, `json` prints JSON on stdout."),
-        click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
-                     help="Write the chosen formats (default: json) into this directory."),
-        click.option("--bundle", is_flag=True, help="Sign the output directory as an evidence bundle (needs --output-dir)."),
-        click.option("--signing-key", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                     help="Ed25519 private key (PEM) for --bundle; a fresh key is generated when absent."),
+        click.option(
+            "--policy-config",
+            "policy_config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Policy configuration in the `pulumi --policy-pack-config` JSON format (waivers included).",
+        ),
+        click.option(
+            "--format",
+            "formats",
+            multiple=True,
+            metavar="FORMAT",
+            help="Output format, repeatable: json, sarif, junit, markdown, html, csv, oscal. "
+            "Without --output-dir, `json` prints JSON on stdout.",
+        ),
+        click.option(
+            "--output-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Write the chosen formats (default: json) into this directory.",
+        ),
+        click.option(
+            "--bundle", is_flag=True, help="Sign the output directory as an evidence bundle (needs --output-dir).",
+        ),
+        click.option(
+            "--signing-key",
+            type=click.Path(dir_okay=False, exists=True, path_type=Path),
+            help="Ed25519 private key (PEM) for --bundle; a fresh key is generated when absent.",
+        ),
         click.option("--with-checkov", is_flag=True, help="Also run checkov's AWS checks on the same resources."),
         click.option("--soft-fail", is_flag=True, help="Exit 0 even with mandatory violations."),
         click.option("--show-passed", is_flag=True, help="List passing checks in the table too."),
@@ -76,8 +93,14 @@ def rules(fmt: str) -> None:
 @cli.command()
 @click.argument("program_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--stack", "-s", help="Stack whose Pulumi.<stack>.yaml config is used (default: dev, or the only one).")
-@click.option("--config", "-c", "config_pairs", multiple=True, metavar="KEY=VALUE",
-              help="Stack configuration, repeatable; wins over Pulumi.<stack>.yaml.")
+@click.option(
+    "--config",
+    "-c",
+    "config_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Stack configuration, repeatable; wins over Pulumi.<stack>.yaml.",
+)
 @run_options
 def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **options: Any) -> None:
     """Run a Pulumi Python program offline under Pulumi's mocks and evaluate the pack (preview semantics)."""
@@ -94,8 +117,13 @@ def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **op
 
 @cli.command()
 @click.argument("exports", nargs=-1, type=str)
-@click.option("--stack", "stacks", multiple=True, metavar="ORG/PROJECT/STACK",
-              help="Export this stack with the Pulumi CLI and audit it; repeatable.")
+@click.option(
+    "--stack",
+    "stacks",
+    multiple=True,
+    metavar="ORG/PROJECT/STACK",
+    help="Export this stack with the Pulumi CLI and audit it; repeatable.",
+)
 @run_options
 def audit(exports: Sequence[str], stacks: Sequence[str], **options: Any) -> None:
     """Audit existing stacks from `pulumi stack export` files (`-` reads stdin)."""
@@ -113,8 +141,11 @@ def evidence() -> None:
 
 @evidence.command("verify")
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--public-key", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Ed25519 public key (PEM) the bundle must be signed with.")
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Ed25519 public key (PEM) the bundle must be signed with.",
+)
 def verify(directory: Path, public_key: Path | None) -> None:
     """Check every file of an evidence bundle against its signed manifest."""
     from ferpaguard.evidence import verify_bundle

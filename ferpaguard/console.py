@@ -33,8 +33,9 @@ class Output:
         no_color = no_color or bool(os.environ.get("NO_COLOR"))
         self.quiet = quiet
         # Human output goes to stdout unless stdout carries JSON.
-        self.out = Console(file=sys.stderr if json_stdout else sys.stdout, no_color=no_color,
-                           highlight=False, soft_wrap=False)
+        self.out = Console(
+            file=sys.stderr if json_stdout else sys.stdout, no_color=no_color, highlight=False, soft_wrap=False
+        )
         self.err = Console(file=sys.stderr, no_color=no_color, highlight=False)
 
     def findings_table(self, findings: list[Finding], show_passed: bool = False) -> None:
@@ -52,8 +53,9 @@ class Output:
             status = f"{f.status.value}" + (f" ({f.enforcement.value})" if f.status is Status.FAIL else "")
             resource = f"{f.resource_type.split(':')[-1]} {f.resource_name}".strip() or f.urn
             source = "" if f.source == "ferpaguard" else f" [{f.source}]"
-            table.add_row(escape(f"{f.rule_id}{source}"), escape(resource), f"[{_STYLE[f.status]}]{status}[/]",
-                          escape(f.message))
+            table.add_row(
+                escape(f"{f.rule_id}{source}"), escape(resource), f"[{_STYLE[f.status]}]{status}[/]", escape(f.message)
+            )
         self.out.print(table)
 
     def summary(self, run: RunResult) -> None:
@@ -62,14 +64,21 @@ class Output:
         s = run.summary()
         counts = ", ".join(f"{n} {status}" for status, n in s["by_status"].items() if n)
         timing = ", ".join(f"{k} {v:.2f}s" for k, v in s["timings"].items())
-        verdict = (f"[bold red]{s['mandatory_failures']} mandatory violation(s)[/]" if s["mandatory_failures"]
-                   else "[bold green]no mandatory violations[/]")
-        self.out.print(f"{verdict}; {s['advisory_failures']} advisory; {s['resources']} resources checked "
-                       f"({counts or 'nothing to check'})")
+        verdict = (
+            f"[bold red]{s['mandatory_failures']} mandatory violation(s)[/]"
+            if s["mandatory_failures"]
+            else "[bold green]no mandatory violations[/]"
+        )
+        self.out.print(
+            f"{verdict}; {s['advisory_failures']} advisory; {s['resources']} resources checked "
+            f"({counts or 'nothing to check'})"
+        )
         if len(s["stacks"]) > 1:
             for stack, sub in s["stacks"].items():
-                self.out.print(f"  {escape(stack)}: {sub['mandatory_failures']} mandatory, "
-                               f"{sub['advisory_failures']} advisory, {sub['resources']} resources")
+                self.out.print(
+                    f"  {escape(stack)}: {sub['mandatory_failures']} mandatory, "
+                    f"{sub['advisory_failures']} advisory, {sub['resources']} resources"
+                )
         if run.disagreements:
             unexplained = sum(1 for d in run.disagreements if not d.get("explained"))
             self.out.print(f"checkov disagreements: {len(run.disagreements)} ({unexplained} unexplained)")

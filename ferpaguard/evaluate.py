@@ -38,8 +38,15 @@ class Evaluation:
         return report
 
 
-def _finding(rule: Rule, resource: Resource | None, outcome: Outcome, enforcement: Enforcement, stack: str,
-             waiver: Waiver | None, urn: str) -> Finding:
+def _finding(
+    rule: Rule,
+    resource: Resource | None,
+    outcome: Outcome,
+    enforcement: Enforcement,
+    stack: str,
+    waiver: Waiver | None,
+    urn: str,
+) -> Finding:
     return Finding(
         rule_id=rule.meta.id,
         policy=rule.meta.name,
@@ -54,7 +61,9 @@ def _finding(rule: Rule, resource: Resource | None, outcome: Outcome, enforcemen
         controls=rule.meta.controls,
         stack=stack,
         evidence=dict(outcome.evidence),
-        waiver=waiver.to_dict() | {"state": "expired" if outcome.status is Status.FAIL else "applied"} if waiver else None,
+        waiver=waiver.to_dict() | {"state": "expired" if outcome.status is Status.FAIL else "applied"}
+        if waiver
+        else None,
     )
 
 

@@ -35,8 +35,11 @@ _LEVELS = {
     Enforcement.MANDATORY: analyzer_pb2.MANDATORY,
     Enforcement.DISABLED: analyzer_pb2.DISABLED,
 }
-_LEVEL_NAMES = {analyzer_pb2.ADVISORY: Enforcement.ADVISORY, analyzer_pb2.MANDATORY: Enforcement.MANDATORY,
-                analyzer_pb2.DISABLED: Enforcement.DISABLED}
+_LEVEL_NAMES = {
+    analyzer_pb2.ADVISORY: Enforcement.ADVISORY,
+    analyzer_pb2.MANDATORY: Enforcement.MANDATORY,
+    analyzer_pb2.DISABLED: Enforcement.DISABLED,
+}
 
 
 class HostError(Exception):
@@ -57,19 +60,29 @@ def _summarise(stderr: str, limit: int = 3) -> str:
 class AnalyzerHost:
     """Launches a policy pack and talks to it over gRPC. Use as a context manager."""
 
-    def __init__(self, pack_dir: Path, *, project: str = "ferpaguard", stack: str = "dev",
-                 organization: str = "organization", dry_run: bool = True,
-                 stack_config: Mapping[str, str] | None = None, python: str = sys.executable) -> None:
+    def __init__(
+        self,
+        pack_dir: Path,
+        *,
+        project: str = "ferpaguard",
+        stack: str = "dev",
+        organization: str = "organization",
+        dry_run: bool = True,
+        stack_config: Mapping[str, str] | None = None,
+        python: str = sys.executable,
+    ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
         env = dict(os.environ)
-        env.update({
-            "PULUMI_PROJECT": project,
-            "PULUMI_STACK": stack,
-            "PULUMI_ORGANIZATION": organization,
-            "PULUMI_DRY_RUN": "true" if dry_run else "false",
-            "PULUMI_CONFIG": json.dumps(dict(stack_config or {})),
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "PULUMI_PROJECT": project,
+                "PULUMI_STACK": stack,
+                "PULUMI_ORGANIZATION": organization,
+                "PULUMI_DRY_RUN": "true" if dry_run else "false",
+                "PULUMI_CONFIG": json.dumps(dict(stack_config or {})),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         self._command = [python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)]
         self._env = env
         self._process: subprocess.Popen[bytes] | None = None
@@ -85,8 +98,14 @@ class AnalyzerHost:
         self.close()
 
     def start(self) -> int:
-        process = subprocess.Popen(self._command, cwd=self.pack_dir, env=self._env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            self._command,
+            cwd=self.pack_dir,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         self._process = process
         assert process.stdout is not None and process.stderr is not None
         threading.Thread(target=self._drain, args=(process.stderr,), daemon=True).start()
@@ -100,9 +119,13 @@ class AnalyzerHost:
             process.wait(5)
             raise HostError(f"policy pack at {self.pack_dir} did not start: {_summarise(self.stderr)}")
         self.port = int(line)
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}",
-                                              options=[("grpc.max_receive_message_length", 400 * 1024 * 1024),
-                                                       ("grpc.max_send_message_length", 400 * 1024 * 1024)])
+        self._channel = grpc.insecure_channel(
+            f"127.0.0.1:{self.port}",
+            options=[
+                ("grpc.max_receive_message_length", 400 * 1024 * 1024),
+                ("grpc.max_send_message_length", 400 * 1024 * 1024),
+            ],
+        )
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         return self.port
 
@@ -129,8 +152,9 @@ class AnalyzerHost:
         try:
             return getattr(self.stub, method)(request, timeout=120)
         except grpc.RpcError as error:
-            raise HostError(f"policy pack failed during {method}: {error.code().name}: "
-                            f"{_summarise(self.stderr)}") from None
+            raise HostError(
+                f"policy pack failed during {method}: {error.code().name}: {_summarise(self.stderr)}"
+            ) from None
 
     def plugin_info(self) -> plugin_pb2.PluginInfo:
         return self._call("GetPluginInfo", empty_pb2.Empty())
@@ -154,8 +178,9 @@ class AnalyzerHost:
         self._call("Configure", request)
 
     def analyze(self, resource: Resource) -> analyzer_pb2.AnalyzeResponse:
-        request = analyzer_pb2.AnalyzeRequest(type=resource.type, urn=resource.urn, name=resource.name,
-                                              properties=_struct(resource.props))
+        request = analyzer_pb2.AnalyzeRequest(
+            type=resource.type, urn=resource.urn, name=resource.name, properties=_struct(resource.props)
+        )
         return self._call("Analyze", request)
 
     def analyze_stack(self, resources: Iterable[Resource], use_outputs: bool = False) -> analyzer_pb2.AnalyzeResponse:
@@ -163,17 +188,26 @@ class AnalyzerHost:
         request = analyzer_pb2.AnalyzeStackRequest()
         for r in resources:
             props = r.outputs if use_outputs and r.outputs else r.props
-            request.resources.append(analyzer_pb2.AnalyzerResource(
-                type=r.type, urn=r.urn, name=r.name, properties=_struct(props), parent=r.parent or "",
-                dependencies=list(r.dependencies),
-                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(v))
-                                      for k, v in r.property_dependencies.items()},
-            ))
+            request.resources.append(
+                analyzer_pb2.AnalyzerResource(
+                    type=r.type,
+                    urn=r.urn,
+                    name=r.name,
+                    properties=_struct(props),
+                    parent=r.parent or "",
+                    dependencies=list(r.dependencies),
+                    propertyDependencies={
+                        k: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(v))
+                        for k, v in r.property_dependencies.items()
+                    },
+                )
+            )
         return self._call("AnalyzeStack", request)
 
 
-def diagnostics_to_findings(response: analyzer_pb2.AnalyzeResponse, *, default_urn: str = "",
-                            types: Mapping[str, tuple[str, str]] | None = None) -> list[Finding]:
+def diagnostics_to_findings(
+    response: analyzer_pb2.AnalyzeResponse, *, default_urn: str = "", types: Mapping[str, tuple[str, str]] | None = None
+) -> list[Finding]:
     """Findings from the pack's answer: violations, unknowns and not-applicable entries.
 
     Violation messages come back as "<description>\\n<message>"; unknowns through
@@ -186,8 +220,21 @@ def diagnostics_to_findings(response: analyzer_pb2.AnalyzeResponse, *, default_u
     def add(policy: str, urn: str, status: Status, enforcement: Enforcement, message: str) -> None:
         meta = metas[policy]
         resource_type, name = types.get(urn, ("", ""))
-        findings.append(Finding(meta.id, meta.name, meta.title, status, enforcement, meta.severity, urn,
-                                resource_type, name, message, controls=meta.controls))
+        findings.append(
+            Finding(
+                meta.id,
+                meta.name,
+                meta.title,
+                status,
+                enforcement,
+                meta.severity,
+                urn,
+                resource_type,
+                name,
+                message,
+                controls=meta.controls,
+            )
+        )
 
     for diagnostic in response.diagnostics:
         meta = metas[diagnostic.policyName]
@@ -200,12 +247,10 @@ def diagnostics_to_findings(response: analyzer_pb2.AnalyzeResponse, *, default_u
         message = diagnostic.message
         prefix = diagnostic.description + "\n"
         if message.startswith(prefix):
-            message = message[len(prefix):]
-        add(meta.name, diagnostic.urn or default_urn, Status.FAIL, _LEVEL_NAMES[diagnostic.enforcementLevel],
-            message)
+            message = message[len(prefix) :]
+        add(meta.name, diagnostic.urn or default_urn, Status.FAIL, _LEVEL_NAMES[diagnostic.enforcementLevel], message)
     for entry in response.not_applicable:
-        add(entry.policy_name, default_urn, Status.NOT_APPLICABLE, metas[entry.policy_name].enforcement,
-            entry.reason)
+        add(entry.policy_name, default_urn, Status.NOT_APPLICABLE, metas[entry.policy_name].enforcement, entry.reason)
     return findings
 
 

@@ -71,20 +71,43 @@ def _check_output_options(formats: Sequence[str], output_dir: Path | None, bundl
     return chosen
 
 
-def _evaluate_all(inputs: list[StackInput], settings: PackSettings, with_checkov: bool, output: Output,
-                  command: str, started: dt.datetime, timings: dict[str, float]) -> RunResult:
+def _evaluate_all(
+    inputs: list[StackInput],
+    settings: PackSettings,
+    with_checkov: bool,
+    output: Output,
+    command: str,
+    started: dt.datetime,
+    timings: dict[str, float],
+) -> RunResult:
     today = dt.date.today()
     evaluation = Evaluation()
     begin = time.perf_counter()
     with output.status("evaluating policies"):
         for item in inputs:
-            evaluate(item.resources, settings, stack=item.stack, use_outputs=item.use_outputs, today=today,
-                     evaluation=evaluation)
+            evaluate(
+                item.resources,
+                settings,
+                stack=item.stack,
+                use_outputs=item.use_outputs,
+                today=today,
+                evaluation=evaluation,
+            )
     timings["evaluation"] = time.perf_counter() - begin
     findings: list[Finding] = list(evaluation.findings)
-    run = RunResult(command=command, tool_version=__version__, pack_name=PACK_NAME, pack_version=pack_version(),
-                    pack_hash=pack_hash(), inputs=[i.ref for i in inputs], started=started, finished=started,
-                    findings=findings, waivers=evaluation.waiver_report(settings, today), timings=timings)
+    run = RunResult(
+        command=command,
+        tool_version=__version__,
+        pack_name=PACK_NAME,
+        pack_version=pack_version(),
+        pack_hash=pack_hash(),
+        inputs=[i.ref for i in inputs],
+        started=started,
+        finished=started,
+        findings=findings,
+        waivers=evaluation.waiver_report(settings, today),
+        timings=timings,
+    )
     for item in inputs:
         run.notes.extend(item.notes)
         run.skipped.extend(item.skipped)
@@ -109,8 +132,16 @@ def _run_checkov(run: RunResult, inputs: list[StackInput], output: Output) -> No
     run.findings.extend(checkov_findings)
 
 
-def _emit(run: RunResult, output: Output, formats: tuple[str, ...], output_dir: Path | None, bundle: bool,
-          signing_key: Path | None, show_passed: bool, json_stdout: bool) -> None:
+def _emit(
+    run: RunResult,
+    output: Output,
+    formats: tuple[str, ...],
+    output_dir: Path | None,
+    bundle: bool,
+    signing_key: Path | None,
+    show_passed: bool,
+    json_stdout: bool,
+) -> None:
     from ferpaguard import evidence
 
     if json_stdout:
@@ -139,9 +170,22 @@ def _finish(run: RunResult, soft_fail: bool) -> int:
     return EXIT_VIOLATIONS if run.mandatory_failures and not soft_fail else EXIT_OK
 
 
-def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], policy_config: Path | None,
-         formats: Sequence[str], output_dir: Path | None, bundle: bool, signing_key: Path | None,
-         with_checkov: bool, soft_fail: bool, show_passed: bool, quiet: bool, no_color: bool) -> int:
+def gate(
+    program_dir: Path,
+    *,
+    stack: str | None,
+    config: dict[str, str],
+    policy_config: Path | None,
+    formats: Sequence[str],
+    output_dir: Path | None,
+    bundle: bool,
+    signing_key: Path | None,
+    with_checkov: bool,
+    soft_fail: bool,
+    show_passed: bool,
+    quiet: bool,
+    no_color: bool,
+) -> int:
     from ferpaguard.sources.program import ProgramError, run_program
 
     chosen = _check_output_options(formats, output_dir, bundle)
@@ -168,11 +212,14 @@ def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], policy
 def _export_stack(stack: str) -> bytes:
     pulumi = shutil.which("pulumi")
     if pulumi is None:
-        raise UserError(f"--stack {stack}: the Pulumi CLI is not installed (needed for `pulumi stack export`); "
-                        "export the stack yourself and pass the file")
+        raise UserError(
+            f"--stack {stack}: the Pulumi CLI is not installed (needed for `pulumi stack export`); "
+            "export the stack yourself and pass the file"
+        )
     try:
-        done = subprocess.run([pulumi, "stack", "export", "--stack", stack], capture_output=True, timeout=600,
-                              check=False)
+        done = subprocess.run(
+            [pulumi, "stack", "export", "--stack", stack], capture_output=True, timeout=600, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise UserError(f"--stack {stack}: pulumi stack export failed: {error}") from None
     if done.returncode != 0:
@@ -181,9 +228,21 @@ def _export_stack(stack: str) -> bytes:
     return done.stdout
 
 
-def audit(exports: list[str], stacks: list[str], *, policy_config: Path | None, formats: Sequence[str],
-          output_dir: Path | None, bundle: bool, signing_key: Path | None, with_checkov: bool, soft_fail: bool,
-          show_passed: bool, quiet: bool, no_color: bool) -> int:
+def audit(
+    exports: list[str],
+    stacks: list[str],
+    *,
+    policy_config: Path | None,
+    formats: Sequence[str],
+    output_dir: Path | None,
+    bundle: bool,
+    signing_key: Path | None,
+    with_checkov: bool,
+    soft_fail: bool,
+    show_passed: bool,
+    quiet: bool,
+    no_color: bool,
+) -> int:
     from ferpaguard.sources.export import ExportError, StackExport, load_export
 
     chosen = _check_output_options(formats, output_dir, bundle)
@@ -209,11 +268,17 @@ def audit(exports: list[str], stacks: list[str], *, policy_config: Path | None, 
     for export in loaded:
         doomed = {id(r) for r in export.pending_deletion}
         resources = [r for r in export.resources if id(r) not in doomed]
-        ref = InputRef(path=_display_path(Path(export.path)) if export.path != "<stdin>" else export.path,
-                       sha256=export.sha256, kind="export", stack=export.stack)
+        ref = InputRef(
+            path=_display_path(Path(export.path)) if export.path != "<stdin>" else export.path,
+            sha256=export.sha256,
+            kind="export",
+            stack=export.stack,
+        )
         notes = [f"{export.path}: {note}" for note in export.notes]
-        notes += [f"{export.path}: pending operation {op.get('type', '?')} on {op.get('urn', '?')} was not evaluated"
-                  for op in export.pending_operations]
+        notes += [
+            f"{export.path}: pending operation {op.get('type', '?')} on {op.get('urn', '?')} was not evaluated"
+            for op in export.pending_operations
+        ]
         skipped = [{"stack": export.stack, **s} for s in export.skipped]
         inputs.append(StackInput(ref, export.stack, resources, use_outputs=True, notes=notes, skipped=skipped))
     run = _evaluate_all(inputs, settings, with_checkov, output, "audit", started, timings)

@@ -49,7 +49,9 @@ def matching_waiver(settings: PolicySettings, urn: str, name: str) -> Waiver | N
     return None
 
 
-def apply_waiver(outcome: Outcome, settings: PolicySettings, urn: str, name: str, today: dt.date) -> tuple[Outcome, Waiver | None]:
+def apply_waiver(
+    outcome: Outcome, settings: PolicySettings, urn: str, name: str, today: dt.date
+) -> tuple[Outcome, Waiver | None]:
     """A failure with a live waiver becomes `waived`; an expired waiver leaves the failure and says so."""
     if outcome.status is not Status.FAIL:
         return outcome, None

@@ -87,8 +87,12 @@ def _raise_unknowns(unknowns: list[str]) -> None:
         raise error
 
 
-def _report(outcomes: list[Outcome], settings: PolicySettings, urn_name: Callable[[Outcome], tuple[str, str]],
-            report: Callable[..., None]) -> None:
+def _report(
+    outcomes: list[Outcome],
+    settings: PolicySettings,
+    urn_name: Callable[[Outcome], tuple[str, str]],
+    report: Callable[..., None],
+) -> None:
     today = dt.date.today()
     unknowns: list[str] = []
     for outcome in outcomes:
@@ -110,8 +114,12 @@ def _resource_validator(rule: Rule) -> Callable[..., None]:
         outcomes = run_resource_rule(rule, resource, settings)
         if all(o.status is Status.NOT_APPLICABLE for o in outcomes):
             args.not_applicable(outcomes[0].message)
-        _report(outcomes, settings, lambda _o: (resource.urn, resource.name),
-                lambda message, _urn: report_violation(message))
+        _report(
+            outcomes,
+            settings,
+            lambda _o: (resource.urn, resource.name),
+            lambda message, _urn: report_violation(message),
+        )
 
     return validate
 
@@ -134,8 +142,12 @@ def _stack_validator(rule: Rule) -> Callable[..., None]:
         settings = _settings(rule.meta, args.get_config())
         outcomes = run_stack_rule(rule, graph, settings)
         names = {r.urn: r.name for r in resources}
-        _report(outcomes, settings, lambda o: (o.urn or "", names.get(o.urn or "", "")),
-                lambda message, urn: report_violation(message, urn))
+        _report(
+            outcomes,
+            settings,
+            lambda o: (o.urn or "", names.get(o.urn or "", "")),
+            lambda message, urn: report_violation(message, urn),
+        )
 
     return validate
 

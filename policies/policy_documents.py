@@ -181,6 +181,9 @@ def _statements(document: Mapping[str, Any]) -> Iterable[Statement]:
     if not isinstance(items, Sequence) or isinstance(items, str | bytes):
         raise _Invalid(f"Statement is a JSON {_json_type(raw)}, not an object or array")
     for index, item in enumerate(items[:_MAX_STATEMENTS]):
+        if is_unknown(item):
+            yield Statement(index, None, "", unknown_fields=("Statement",))
+            continue
         if not isinstance(item, Mapping):
             raise _Invalid(f"statement #{index + 1} is a JSON {_json_type(item)}, not an object")
         yield _statement(index, item)

@@ -57,8 +57,10 @@ class Waiver:
     expires: dt.date
 
     def matches(self, urn: str, name: str) -> bool:
-        return self.resource in (urn, name) or fnmatch.fnmatchcase(urn, self.resource) or fnmatch.fnmatchcase(
-            name, self.resource
+        return (
+            self.resource in (urn, name)
+            or fnmatch.fnmatchcase(urn, self.resource)
+            or fnmatch.fnmatchcase(name, self.resource)
         )
 
     def expired(self, today: dt.date) -> bool:
@@ -128,7 +130,9 @@ def policy_settings(meta: RuleMeta, enforcement: Enforcement | None, properties:
     schema = config_schema(meta)
     for prop in properties:
         if prop not in schema["properties"]:
-            raise ConfigError(f"{meta.name}.{prop}: unknown property (known: {', '.join(sorted(schema['properties']))})")
+            raise ConfigError(
+                f"{meta.name}.{prop}: unknown property (known: {', '.join(sorted(schema['properties']))})"
+            )
     try:
         jsonschema.validate(dict(properties), schema)
     except jsonschema.ValidationError as error:

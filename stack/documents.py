@@ -82,17 +82,6 @@ def cloudtrail_service_grant(account: Account, trail_arn: str) -> Document:
     }
 
 
-def deny_insecure_transport(resource: list[str]) -> Document:
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": {"AWS": "*"},
-        "Action": "*",
-        "Resource": resource,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
 def trail_bucket_policy(bucket_arn: str, trail_arn: str, account: Account) -> Document:
     return document(
         {

@@ -133,17 +133,31 @@ def _values_of(resource: Resource) -> Mapping[str, Any]:
 
 
 def _references(
-    resource: Resource, values: Mapping[str, Any], type_mapping: TypeMapping, address_of: Mapping[str, str]
+    resource: Resource,
+    raw_values: Mapping[str, Any],
+    values: Mapping[str, Any],
+    type_mapping: TypeMapping,
+    targets_of: Mapping[str, tuple[str, str]],
+    graph_types: frozenset[str] | None,
 ) -> dict[str, dict[str, list[str]]]:
-    """Configuration expressions for the properties that are set and depend on other resources."""
+    """Configuration expressions for set properties that depend on other resources.
+
+    With `graph_types` given, a reference is kept only where it stands in for a value
+    left out (unknown) or points at one of those Terraform types; None keeps all.
+    """
     expressions: dict[str, dict[str, list[str]]] = {}
     for prop, urns in sorted(resource.property_dependencies.items()):
-        if values.get(prop) is None:
-            continue
-        targets = [address_of[urn] for urn in urns if urn in address_of and urn != resource.urn]
-        if not targets:
+        if raw_values.get(prop) is None:
             continue
         tf_attribute = type_mapping.renames.get(prop, snake(prop))
+        value_left_out = tf_attribute not in values
+        targets = [
+            address
+            for address, tf_type in (targets_of[urn] for urn in urns if urn in targets_of and urn != resource.urn)
+            if graph_types is None or value_left_out or tf_type in graph_types
+        ]
+        if not targets:
+            continue
         attribute = reference_attribute(tf_attribute)
         references: list[str] = []
         for target in targets:
@@ -152,12 +166,18 @@ def _references(
     return expressions
 
 
-def to_plan(resources: Iterable[Resource], table: MappingTable | None = None) -> Conversion:
-    """Convert Pulumi resources to a Terraform plan; unmapped types are skipped, never guessed."""
+def to_plan(
+    resources: Iterable[Resource], table: MappingTable | None = None, all_references: bool = False
+) -> Conversion:
+    """Convert Pulumi resources to a Terraform plan; unmapped types are skipped, never guessed.
+
+    References are limited to the mapping's `graph_references` (and to values left out)
+    unless `all_references` is set.
+    """
     table = table or mapping_table.load()
     conversion = Conversion(plan={})
     mapped: list[tuple[Resource, TypeMapping, str]] = []
-    address_of: dict[str, str] = {}
+    targets_of: dict[str, tuple[str, str]] = {}  # URN -> (address, Terraform type)
     taken: set[str] = set()
     for resource in resources:
         if not _is_infrastructure(resource):
@@ -174,7 +194,7 @@ def to_plan(resources: Iterable[Resource], table: MappingTable | None = None) ->
             name, suffix = f"{base}_{suffix}", suffix + 1
         address = f"{type_mapping.terraform}.{name}"
         taken.add(address)
-        address_of[resource.urn] = address
+        targets_of[resource.urn] = (address, type_mapping.terraform)
         conversion.addresses[address] = resource.urn
         mapped.append((resource, type_mapping, name))
 
@@ -184,11 +204,12 @@ def to_plan(resources: Iterable[Resource], table: MappingTable | None = None) ->
         converter = _ValueConverter(type_mapping, table.sensitive)
         raw_values = _values_of(resource)
         values = converter.properties(raw_values)
-        address = address_of[resource.urn]
+        address = targets_of[resource.urn][0]
         planned.append(
             {"address": address, "mode": "managed", "type": type_mapping.terraform, "name": name, "values": values}
         )
-        expressions = _references(resource, raw_values, type_mapping, address_of)
+        graph_types = None if all_references else table.graph_references.get(type_mapping.terraform, frozenset())
+        expressions = _references(resource, raw_values, values, type_mapping, targets_of, graph_types)
         if expressions:
             configured.append(
                 {

@@ -27,6 +27,7 @@ class MappingTable:
     terraform_version: str
     types: Mapping[str, TypeMapping]
     sensitive: frozenset[str]
+    graph_references: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def get(self, token: str) -> TypeMapping | None:
         return self.types.get(token)
@@ -47,4 +48,7 @@ def load(path: Path = MAPPING_PATH) -> MappingTable:
         )
         for token, raw in data["types"].items()
     }
-    return MappingTable(str(data["terraform_version"]), types, frozenset(data.get("sensitive", ())))
+    graph_references = {source: frozenset(targets) for source, targets in (data.get("graph_references") or {}).items()}
+    return MappingTable(
+        str(data["terraform_version"]), types, frozenset(data.get("sensitive", ())), graph_references
+    )

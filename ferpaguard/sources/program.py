@@ -95,6 +95,7 @@ class Project:
     run_target: Path
     """What the language host hands to runpy: the main directory or file."""
     defaults: dict[str, str]
+    stack_config_dir: Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,31 +123,33 @@ def load_project(program_dir: Path) -> Project:
     if not program_file.is_file():
         raise ProgramError(f"{pulumi_yaml}: main program {_shown(program_file, program_dir)} does not exist")
     defaults = {
-        _qualified(key, name): _config_text(_project_default(value))
-        for key, value in (document.get("config") or {}).items()
+        _qualified(str(key), name): _config_text(_project_default(value))
+        for key, value in _mapping(document.get("config")).items()
         if _project_default(value) is not None
     }
-    return Project(name, pulumi_yaml, program_file, run_target, defaults)
+    stack_config_dir = (program_dir / str(document.get("stackConfigDir") or ".")).resolve()
+    return Project(name, pulumi_yaml, program_file, run_target, defaults, stack_config_dir)
 
 
-def default_stack(program_dir: Path) -> str:
-    if (program_dir / "Pulumi.dev.yaml").is_file():
+def default_stack(config_dir: Path) -> str:
+    """`dev` if it has a Pulumi.dev.yaml, else the only stack file's stack, else `dev`."""
+    if (config_dir / "Pulumi.dev.yaml").is_file():
         return "dev"
-    stacks = sorted(p.name.split(".")[1] for p in program_dir.glob("Pulumi.*.y*ml") if p.name.count(".") == 2)
+    stacks = sorted({p.name.split(".")[1] for p in config_dir.glob("Pulumi.*.y*ml") if p.name.count(".") == 2})
     if len(stacks) > 1:
-        raise ProgramError(f"{program_dir}: several stacks ({', '.join(stacks)}); choose one with --stack")
+        raise ProgramError(f"{config_dir}: several stacks ({', '.join(stacks)}); choose one with --stack")
     return stacks[0] if stacks else "dev"
 
 
-def load_stack_config(program_dir: Path, project: Project, stack: str, overrides: Mapping[str, str]) -> StackConfig:
+def load_stack_config(project: Project, stack: str, overrides: Mapping[str, str]) -> StackConfig:
     short = stack.rsplit("/", 1)[-1]
     values = dict(project.defaults)
     secret_keys: set[str] = set()
     undecryptable: list[str] = []
     for name in (f"Pulumi.{short}.yaml", f"Pulumi.{short}.yml"):
-        path = program_dir / name
+        path = project.stack_config_dir / name
         if path.is_file():
-            for key, value in (_read_yaml(path).get("config") or {}).items():
+            for key, value in _mapping(_read_yaml(path).get("config")).items():
                 qualified = _qualified(str(key), project.name)
                 if _has_secure(value):
                     secret_keys.add(qualified)
@@ -186,8 +189,8 @@ def start_program(
     if not program_dir.is_dir():
         raise ProgramError(f"{program_dir}: no such program directory")
     project = load_project(program_dir)
-    stack_name = (stack or default_stack(program_dir)).rsplit("/", 1)[-1]
-    config = load_stack_config(program_dir, project, stack_name, config_overrides)
+    stack_name = (stack or default_stack(project.stack_config_dir)).rsplit("/", 1)[-1]
+    config = load_stack_config(project, stack_name, config_overrides)
     job = {
         "project": project.name,
         "stack": stack_name,
@@ -300,6 +303,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ProgramError(f"{path}: expected a mapping at the top level")
     return document
+
+
+def _mapping(value: Any) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _qualified(key: str, project: str) -> str:

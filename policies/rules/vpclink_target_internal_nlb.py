@@ -29,12 +29,24 @@ def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
                 lb_type = "application"  # AWS's default when loadBalancerType is absent
             if lb_type != "network":
                 outcomes.append(
-                    fail(f"targets load balancer {lb.name} of type {lb_type!r}; VPC Links require a Network Load Balancer", link.urn, target=lb.urn, loadBalancerType=lb_type)
+                    fail(
+                        f"targets load balancer {lb.name} of type {lb_type!r}; "
+                        "VPC Links require a Network Load Balancer",
+                        link.urn,
+                        target=lb.urn,
+                        loadBalancerType=lb_type,
+                    )
                 )
             elif internal is None:
                 outcomes.append(unknown(f"target {lb.name} has an unknown `internal` flag", link.urn))
             elif not internal:
-                outcomes.append(fail(f"target Network Load Balancer {lb.name} is internet-facing; it must be internal", link.urn, target=lb.urn))
+                outcomes.append(
+                    fail(
+                        f"target Network Load Balancer {lb.name} is internet-facing; it must be internal",
+                        link.urn,
+                        target=lb.urn,
+                    )
+                )
             else:
                 outcomes.append(passed(f"targets internal Network Load Balancer {lb.name}", link.urn, target=lb.urn))
     return outcomes

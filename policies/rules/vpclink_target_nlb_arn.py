@@ -14,7 +14,12 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     if not isinstance(target, str):
         return [fail(f"targetArn must be a single Network Load Balancer ARN, got {type(target).__name__}")]
     if ":loadbalancer/app/" in target:
-        return [fail(f"targetArn {target} is an Application Load Balancer; VPC Links require a Network Load Balancer", targetArn=target)]
+        return [
+            fail(
+                f"targetArn {target} is an Application Load Balancer; VPC Links require a Network Load Balancer",
+                targetArn=target,
+            )
+        ]
     if ":loadbalancer/net/" not in target:
         return [fail(f"targetArn {target} is not a Network Load Balancer ARN", targetArn=target)]
     return []

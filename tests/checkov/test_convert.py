@@ -180,6 +180,22 @@ def test_property_dependencies_become_configuration_references() -> None:
     assert conversion.unknown_attributes == {}
 
 
+def test_known_values_keep_references_only_for_graph_check_relations() -> None:
+    key = res("aws:kms/key:Key", "k", {})
+    vpc = res("aws:ec2/vpc:Vpc", "v", {})
+    arn = "arn:aws:kms:us-east-1:1:key/k"
+    cluster = res("aws:rds/cluster:Cluster", "db", {"kmsKeyId": arn}, deps={"kmsKeyId": (key.urn,)})
+    subnet = res("aws:ec2/subnet:Subnet", "s", {"vpcId": "vpc-1"}, deps={"vpcId": (vpc.urn,)})
+    flow = res("aws:ec2/flowLog:FlowLog", "f", {"vpcId": "vpc-1"}, deps={"vpcId": (vpc.urn,)})
+
+    def configured(**options: Any) -> list[str]:
+        plan = to_plan([key, vpc, cluster, subnet, flow], **options).plan
+        return [r["address"] for r in plan["configuration"]["root_module"]["resources"]]
+
+    assert configured() == ["aws_flow_log.f"]
+    assert configured(all_references=True) == ["aws_rds_cluster.db", "aws_subnet.s", "aws_flow_log.f"]
+
+
 def test_no_reference_for_an_unset_property_or_an_unconverted_target() -> None:
     key = res("aws:kms/key:Key", "k", {})
     stranger = res("random:index/randomId:RandomId", "rid", {})

@@ -14,9 +14,15 @@ PROGRAMS = REPO_ROOT / "tests" / "programs"
 
 
 def ferpaguard(*args: str, cwd: Path = REPO_ROOT, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ferpaguard", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, input=stdin.decode() if stdin else None, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin",
-                                                                                     "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "ferpaguard", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        input=stdin.decode() if stdin else None,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+    )
 
 
 def gate_json(program: Path, *extra: str) -> tuple[int, dict]:
@@ -87,8 +93,9 @@ def test_sdk_misuse_exits_2_naming_file_line_and_argument(program: str, argument
         ("wildcard_iam", 0, set(), {"FERPA-IAM-01"}),
     ],
 )
-def test_seed_defects_give_their_exit_code_and_rule(program: str, expected_code: int, mandatory: set[str],
-                                                    advisory: set[str]) -> None:
+def test_seed_defects_give_their_exit_code_and_rule(
+    program: str, expected_code: int, mandatory: set[str], advisory: set[str]
+) -> None:
     code, document = gate_json(PROGRAMS / program)
     assert code == expected_code
     assert mandatory <= failing(document)
@@ -118,11 +125,22 @@ def test_output_dir_writes_findings_json(tmp_path: Path) -> None:
 
 def test_policy_config_can_disable_a_rule_and_waive_a_resource(tmp_path: Path) -> None:
     config = tmp_path / "policy.json"
-    config.write_text(json.dumps({
-        "vpclink-target-internal-nlb": {"waivers": [
-            {"resource": "student-vpc-link-*", "reason": "migration to NLB in progress", "approver": "ciso@example.edu",
-             "expires": "2999-01-01"}]},
-    }))
+    config.write_text(
+        json.dumps(
+            {
+                "vpclink-target-internal-nlb": {
+                    "waivers": [
+                        {
+                            "resource": "student-vpc-link-*",
+                            "reason": "migration to NLB in progress",
+                            "approver": "ciso@example.edu",
+                            "expires": "2999-01-01",
+                        }
+                    ]
+                },
+            }
+        )
+    )
     code, document = gate_json(PROGRAMS / "vpclink_to_alb", "--policy-config", str(config))
     assert code == 0
     waived = [f for f in document["findings"] if f["status"] == "waived"]
@@ -132,8 +150,17 @@ def test_policy_config_can_disable_a_rule_and_waive_a_resource(tmp_path: Path) -
 
 def test_expired_waiver_is_a_violation_again(tmp_path: Path) -> None:
     config = tmp_path / "policy.json"
-    config.write_text(json.dumps({"vpclink-target-internal-nlb": {"waivers": [
-        {"resource": "student-vpc-link-*", "reason": "r", "approver": "a", "expires": "2020-01-01"}]}}))
+    config.write_text(
+        json.dumps(
+            {
+                "vpclink-target-internal-nlb": {
+                    "waivers": [
+                        {"resource": "student-vpc-link-*", "reason": "r", "approver": "a", "expires": "2020-01-01"}
+                    ]
+                }
+            }
+        )
+    )
     code, document = gate_json(PROGRAMS / "vpclink_to_alb", "--policy-config", str(config))
     assert code == 1
     assert any("waiver expired 2020-01-01" in f["message"] for f in document["findings"] if f["status"] == "fail")

@@ -210,17 +210,21 @@ def test_default_stack_choice(tmp_path: Path) -> None:
 
 
 def test_main_file_runs_with_its_directory_on_the_path(tmp_path: Path) -> None:
-    (tmp_path / "Pulumi.yaml").write_text("name: filemain\nruntime: python\nmain: src/app.py\n")
+    (tmp_path / "Pulumi.yaml").write_text("name: filemain\nruntime: python\nmain: src/app.py\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.qa.yaml").write_text("config:\n  owner: registrar\n")
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "names.py").write_text("BUCKET = 'from-sibling-module'\n")
     (tmp_path / "src" / "app.py").write_text(
-        "import os\n\nimport pulumi_aws as aws\n\nfrom names import BUCKET\n\n"
-        "aws.s3.Bucket('b', bucket=BUCKET, tags={'cwd': os.path.basename(os.getcwd())})\n"
+        "import os\n\nimport pulumi\nimport pulumi_aws as aws\n\nfrom names import BUCKET\n\n"
+        "tags = {'cwd': os.path.basename(os.getcwd()), 'owner': pulumi.Config().require('owner')}\n"
+        "aws.s3.Bucket('b', bucket=BUCKET, tags=tags)\n"
     )
     run = run_program(tmp_path)
     bucket = by_name(run, "aws:s3/bucket:Bucket", "b")
-    assert dict(bucket.props) == {"bucket": "from-sibling-module", "tags": {"cwd": tmp_path.name}}
+    assert dict(bucket.props) == {"bucket": "from-sibling-module", "tags": {"cwd": tmp_path.name, "owner": "registrar"}}
     assert run.program_file == tmp_path.resolve() / "src" / "app.py"
+    assert run.stack == "qa"
 
 
 SEED_PROGRAMS = sorted(p.parent for p in (REPO_ROOT / "tests" / "programs").glob("*/Pulumi.yaml"))
