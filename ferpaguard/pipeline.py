@@ -128,7 +128,7 @@ def _run_checkov(run: RunResult, inputs: list[StackInput], output: Output) -> No
             checkov_findings.extend(result.findings)
             run.skipped.extend({"source": "checkov", "stack": item.stack, **s} for s in result.skipped)
     run.timings["checkov"] = time.perf_counter() - begin
-    run.disagreements = crosscheck.compare(run.findings, checkov_findings)
+    run.disagreements = crosscheck.disagreements(run.findings, checkov_findings)
     run.findings.extend(checkov_findings)
 
 

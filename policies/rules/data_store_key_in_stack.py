@@ -2,7 +2,7 @@ from policies.checks import is_aws_managed_key, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, passed, unknown
 from policies.registry import Context
-from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, get
+from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, get, truth
 
 RULE_ID = "FERPA-ENC-11"
 
@@ -17,36 +17,50 @@ DATA_STORE_TYPES = (
     "aws:cloudwatch/logGroup:LogGroup",
 )
 KEY_TYPES = ("aws:kms/key:Key", "aws:kms/alias:Alias")
-KEY_PATH = "kmsKeyId"
+STORAGE_KEY = "kmsKeyId"
+PERFORMANCE_INSIGHTS_KEY = "performanceInsightsKmsKeyId"
+PERFORMANCE_INSIGHTS_TYPES = (
+    "aws:rds/cluster:Cluster",
+    "aws:rds/instance:Instance",
+    "aws:rds/clusterInstance:ClusterInstance",
+)
 
 
-def _judge(graph: Graph, store: Resource) -> Outcome:
+def _key_paths(graph: Graph, store: Resource) -> list[str]:
+    paths = [STORAGE_KEY] if store.type in DATA_STORE_TYPES else []
+    if store.type in PERFORMANCE_INSIGHTS_TYPES and truth(get(graph.props(store), "performanceInsightsEnabled")):
+        paths.append(PERFORMANCE_INSIGHTS_KEY)
+    return paths
+
+
+def _judge(graph: Graph, store: Resource, key_path: str) -> Outcome:
     props = graph.props(store)
-    value = get(props, KEY_PATH)
+    value = get(props, key_path)
     if value is not UNKNOWN and value is not MISSING and not isinstance(value, str):
         if value is SECRET_PRESENT:
-            return unknown(f"{KEY_PATH} is a secret that cannot be read; cannot tell which key it names", store.urn)
-        return fail(f"{KEY_PATH} is not a KMS key ARN: {shown(props, KEY_PATH, value)!r}", store.urn)
-    found = graph.resolve(store, KEY_PATH, KEY_TYPES)
+            return unknown(f"{key_path} is a secret that cannot be read; cannot tell which key it names", store.urn)
+        return fail(f"{key_path} is not a KMS key ARN: {shown(props, key_path, value)!r}", store.urn)
+    found = graph.resolve(store, key_path, KEY_TYPES)
     if found.targets:
         keys = sorted(target.name for target in found.targets)
-        return passed(f"{KEY_PATH} resolves to {', '.join(keys)} of this stack", store.urn, keys=keys)
+        return passed(f"{key_path} resolves to {', '.join(keys)} of this stack", store.urn, keys=keys)
     if value is MISSING:
-        return fail(f"{KEY_PATH} is not set: the data is encrypted with an AWS-managed key, if at all", store.urn)
+        return fail(f"{key_path} is not set: the data is encrypted with an AWS-managed key, if at all", store.urn)
     if value is UNKNOWN:
-        return unknown(f"{KEY_PATH} is not known during preview and no KMS key of this stack feeds it", store.urn)
-    safe = shown(props, KEY_PATH, value)
+        return unknown(f"{key_path} is not known during preview and no KMS key of this stack feeds it", store.urn)
+    safe = shown(props, key_path, value)
     if not value.strip():
-        return fail(f"{KEY_PATH} is an empty string", store.urn)
+        return fail(f"{key_path} is an empty string", store.urn)
     if is_aws_managed_key(value):
-        message = f"{KEY_PATH} {safe} is an AWS-managed key alias, not a customer-managed key"
-        return fail(message, store.urn, **{KEY_PATH: safe})
+        message = f"{key_path} {safe} is an AWS-managed key alias, not a customer-managed key"
+        return fail(message, store.urn, **{key_path: safe})
     return passed(
-        f"{KEY_PATH} is a literal key outside this stack; whether it is customer-managed is not visible offline",
+        f"{key_path} is a literal key outside this stack; whether it is customer-managed is not visible offline",
         store.urn,
-        **{KEY_PATH: safe},
+        **{key_path: safe},
     )
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
-    return [_judge(graph, store) for store in graph.of_type(*DATA_STORE_TYPES)]
+    stores = graph.of_type(*DATA_STORE_TYPES, "aws:rds/clusterInstance:ClusterInstance")
+    return [_judge(graph, store, path) for store in stores for path in _key_paths(graph, store)]

@@ -191,3 +191,17 @@ def test_no_plan_file_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(tempfile, "tempdir", None)
     scan(sets.unencrypted()[:2])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bucket_encryption_configured_by_a_separate_resource_is_seen_through_the_reference() -> None:
+    bucket = sets.resource("aws:s3/bucket:Bucket", "records", {"bucket": "records"}, {"id": "records"})
+    sse = sets.resource(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "records-sse",
+        {"bucket": "records", "rules": [{"applyServerSideEncryptionByDefault": {
+            "sseAlgorithm": "aws:kms", "kmsMasterKeyId": sets.KEY_ARN}}]},
+        deps={"bucket": [("aws:s3/bucket:Bucket", "records")]},
+    )
+    with_sse = {f.rule_id: f.status for f in scan([bucket, sse]).findings if f.urn == bucket.urn}
+    alone = {f.rule_id: f.status for f in scan([bucket]).findings if f.urn == bucket.urn}
+    assert with_sse["CKV_AWS_145"] is Status.PASS
+    assert alone["CKV_AWS_145"] is Status.FAIL

@@ -1,7 +1,7 @@
 import pytest
 
 from policies.model import Status
-from tests.rules.helpers import ODD_VALUES, UNKNOWN, assert_no_rule_error, only, res, run_stack, secret, urn_for
+from tests.rules.helpers import ODD_VALUES, UNKNOWN, assert_no_rule_error, for_urn, only, res, run_stack, secret, urn_for
 
 RULE = "FERPA-ENC-11"
 KEY_TYPE = "aws:kms/key:Key"
@@ -101,3 +101,25 @@ def test_secret_values():
 @pytest.mark.parametrize("odd", ODD_VALUES)
 def test_odd_values_never_raise(odd):
     assert_no_rule_error(run_stack(RULE, [res(STORES[0], {"kmsKeyId": odd}, name="db"), key()]))
+
+
+def test_performance_insights_key_is_resolved_when_insights_are_on() -> None:
+    key = res("aws:kms/key:Key", {"enableKeyRotation": True}, name="rds-key")
+    instance = res(
+        "aws:rds/clusterInstance:ClusterInstance",
+        {"performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": UNKNOWN},
+        name="db-0",
+        property_dependencies={"performanceInsightsKmsKeyId": [key.urn]},
+    )
+    outcome = only(for_urn(run_stack(RULE, [key, instance]), instance.urn))
+    assert outcome.status is Status.PASS
+    assert outcome.message == "performanceInsightsKmsKeyId resolves to rds-key of this stack"
+
+
+def test_performance_insights_without_a_key_fails_and_is_ignored_when_off() -> None:
+    on = res("aws:rds/clusterInstance:ClusterInstance", {"performanceInsightsEnabled": True}, name="on")
+    off = res("aws:rds/clusterInstance:ClusterInstance", {"performanceInsightsEnabled": False}, name="off")
+    outcomes = run_stack(RULE, [on, off])
+    assert only(for_urn(outcomes, on.urn)).status is Status.FAIL
+    assert "performanceInsightsKmsKeyId is not set" in only(for_urn(outcomes, on.urn)).message
+    assert for_urn(outcomes, off.urn) == []
