@@ -112,7 +112,7 @@ def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **op
         if not sep or not key:
             raise click.UsageError(f"--config expects KEY=VALUE, got {pair!r}")
         overrides[key] = value
-    _exit(pipeline.gate(program_dir, stack=stack, config=overrides, **options))
+    _exit(pipeline.gate(program_dir, stack=stack, config=overrides, options=pipeline.RunOptions(**options)))
 
 
 @cli.command()
@@ -131,7 +131,7 @@ def audit(exports: Sequence[str], stacks: Sequence[str], **options: Any) -> None
 
     if not exports and not stacks:
         raise click.UsageError("give at least one EXPORT.json (or -) or --stack ORG/PROJECT/STACK")
-    _exit(pipeline.audit(list(exports), list(stacks), **options))
+    _exit(pipeline.audit(list(exports), list(stacks), options=pipeline.RunOptions(**options)))
 
 
 @cli.group()

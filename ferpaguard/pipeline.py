@@ -9,10 +9,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ferpaguard import __version__
 from ferpaguard.cli import EXIT_OK, EXIT_VIOLATIONS, UserError
@@ -23,6 +23,9 @@ from ferpaguard.run import InputRef, RunResult
 from policies.model import Finding, Resource
 from policies.registry import all_rules
 from policies.settings import ConfigError, PackSettings, parse
+
+if TYPE_CHECKING:
+    from ferpaguard.sources.export import StackExport
 
 
 @dataclass(slots=True)
@@ -170,43 +173,54 @@ def _finish(run: RunResult, soft_fail: bool) -> int:
     return EXIT_VIOLATIONS if run.mandatory_failures and not soft_fail else EXIT_OK
 
 
-def gate(
-    program_dir: Path,
-    *,
-    stack: str | None,
-    config: dict[str, str],
-    policy_config: Path | None,
-    formats: Sequence[str],
-    output_dir: Path | None,
-    bundle: bool,
-    signing_key: Path | None,
-    with_checkov: bool,
-    soft_fail: bool,
-    show_passed: bool,
-    quiet: bool,
-    no_color: bool,
-) -> int:
-    from ferpaguard.sources.program import ProgramError, run_program
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """The options `gate` and `audit` share (see `ferpaguard.cli.run_options`)."""
 
-    chosen = _check_output_options(formats, output_dir, bundle)
-    json_stdout = output_dir is None and "json" in chosen
-    output = Output(quiet=quiet, no_color=no_color, json_stdout=json_stdout)
-    settings = load_settings(policy_config)
+    policy_config: Path | None = None
+    formats: Sequence[str] = ()
+    output_dir: Path | None = None
+    bundle: bool = False
+    signing_key: Path | None = None
+    with_checkov: bool = False
+    soft_fail: bool = False
+    show_passed: bool = False
+    quiet: bool = False
+    no_color: bool = False
+
+
+def _execute(command: str, options: RunOptions, load: Callable[[Output], list[StackInput]]) -> int:
+    """Validate the options, load the stacks, evaluate, write the outputs, and return the exit code."""
+    chosen = _check_output_options(options.formats, options.output_dir, options.bundle)
+    json_stdout = options.output_dir is None and "json" in chosen
+    output = Output(quiet=options.quiet, no_color=options.no_color, json_stdout=json_stdout)
+    settings = load_settings(options.policy_config)
     started = dt.datetime.now(dt.UTC)
     begin = time.perf_counter()
-    try:
-        with output.status(f"running {program_dir} under Pulumi mocks"):
-            program = run_program(program_dir, stack=stack, config_overrides=config)
-    except ProgramError as error:
-        raise UserError(str(error)) from None
-    timings = {"program": time.perf_counter() - begin}
-    digest = hashlib.sha256(program.pulumi_yaml.read_bytes()).hexdigest()
-    stack_name = f"{program.project}/{program.stack}"
-    ref = InputRef(path=_display_path(program.pulumi_yaml), sha256=digest, kind="program", stack=stack_name)
-    item = StackInput(ref, stack_name, program.resources, use_outputs=False)
-    run = _evaluate_all([item], settings, with_checkov, output, "gate", started, timings)
-    _emit(run, output, chosen, output_dir, bundle, signing_key, show_passed, json_stdout)
-    return _finish(run, soft_fail)
+    inputs = load(output)
+    timings = {"load" if command == "audit" else "program": time.perf_counter() - begin}
+    run = _evaluate_all(inputs, settings, options.with_checkov, output, command, started, timings)
+    _emit(
+        run, output, chosen, options.output_dir, options.bundle, options.signing_key, options.show_passed, json_stdout
+    )
+    return _finish(run, options.soft_fail)
+
+
+def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], options: RunOptions) -> int:
+    from ferpaguard.sources.program import ProgramError, run_program
+
+    def load(output: Output) -> list[StackInput]:
+        try:
+            with output.status(f"running {program_dir} under Pulumi mocks"):
+                program = run_program(program_dir, stack=stack, config_overrides=config)
+        except ProgramError as error:
+            raise UserError(str(error)) from None
+        digest = hashlib.sha256(program.pulumi_yaml.read_bytes()).hexdigest()
+        stack_name = f"{program.project}/{program.stack}"
+        ref = InputRef(path=_display_path(program.pulumi_yaml), sha256=digest, kind="program", stack=stack_name)
+        return [StackInput(ref, stack_name, program.resources, use_outputs=False)]
+
+    return _execute("gate", options, load)
 
 
 def _export_stack(stack: str) -> bytes:
@@ -228,62 +242,40 @@ def _export_stack(stack: str) -> bytes:
     return done.stdout
 
 
-def audit(
-    exports: list[str],
-    stacks: list[str],
-    *,
-    policy_config: Path | None,
-    formats: Sequence[str],
-    output_dir: Path | None,
-    bundle: bool,
-    signing_key: Path | None,
-    with_checkov: bool,
-    soft_fail: bool,
-    show_passed: bool,
-    quiet: bool,
-    no_color: bool,
-) -> int:
-    from ferpaguard.sources.export import ExportError, StackExport, load_export
+def audit(exports: list[str], stacks: list[str], *, options: RunOptions) -> int:
+    from ferpaguard.sources.export import ExportError, load_export
 
-    chosen = _check_output_options(formats, output_dir, bundle)
-    json_stdout = output_dir is None and "json" in chosen
-    output = Output(quiet=quiet, no_color=no_color, json_stdout=json_stdout)
-    settings = load_settings(policy_config)
-    started = dt.datetime.now(dt.UTC)
-    begin = time.perf_counter()
-    loaded: list[StackExport] = []
     if exports.count("-") > 1:
         raise UserError("standard input (-) can be read only once")
-    try:
-        with output.status("loading stack exports"):
-            for path in exports:
-                data = sys.stdin.buffer.read() if path == "-" else None
-                loaded.append(load_export(path, data))
-            for stack in stacks:
-                loaded.append(load_export(f"pulumi stack export --stack {stack}", _export_stack(stack)))
-    except ExportError as error:
-        raise UserError(str(error)) from None
-    timings = {"load": time.perf_counter() - begin}
-    inputs = []
-    for export in loaded:
-        doomed = {id(r) for r in export.pending_deletion}
-        resources = [r for r in export.resources if id(r) not in doomed]
-        ref = InputRef(
-            path=_display_path(Path(export.path)) if export.path != "<stdin>" else export.path,
-            sha256=export.sha256,
-            kind="export",
-            stack=export.stack,
-        )
-        notes = [f"{export.path}: {note}" for note in export.notes]
-        notes += [
-            f"{export.path}: pending operation {op.get('type', '?')} on {op.get('urn', '?')} was not evaluated"
-            for op in export.pending_operations
-        ]
-        skipped = [{"stack": export.stack, **s} for s in export.skipped]
-        inputs.append(StackInput(ref, export.stack, resources, use_outputs=True, notes=notes, skipped=skipped))
-    run = _evaluate_all(inputs, settings, with_checkov, output, "audit", started, timings)
-    _emit(run, output, chosen, output_dir, bundle, signing_key, show_passed, json_stdout)
-    return _finish(run, soft_fail)
+
+    def load(output: Output) -> list[StackInput]:
+        loaded: list[StackExport] = []
+        try:
+            with output.status("loading stack exports"):
+                for path in exports:
+                    data = sys.stdin.buffer.read() if path == "-" else None
+                    loaded.append(load_export(path, data))
+                for stack in stacks:
+                    loaded.append(load_export(f"pulumi stack export --stack {stack}", _export_stack(stack)))
+        except ExportError as error:
+            raise UserError(str(error)) from None
+        return [_export_input(export) for export in loaded]
+
+    return _execute("audit", options, load)
+
+
+def _export_input(export: StackExport) -> StackInput:
+    doomed = {id(r) for r in export.pending_deletion}
+    resources = [r for r in export.resources if id(r) not in doomed]
+    path = export.path if export.path == "<stdin>" else _display_path(Path(export.path))
+    ref = InputRef(path=path, sha256=export.sha256, kind="export", stack=export.stack)
+    notes = [f"{export.path}: {note}" for note in export.notes]
+    notes += [
+        f"{export.path}: pending operation {op.get('type', '?')} on {op.get('urn', '?')} was not evaluated"
+        for op in export.pending_operations
+    ]
+    skipped = [{"stack": export.stack, **s} for s in export.skipped]
+    return StackInput(ref, export.stack, resources, use_outputs=True, notes=notes, skipped=skipped)
 
 
 def _display_path(path: Path) -> str:

@@ -1,6 +1,6 @@
 from policies.model import Outcome, Resource, fail, not_applicable, unknown
 from policies.registry import Context
-from policies.values import MISSING, UNKNOWN, as_list, get, is_unknown
+from policies.values import MISSING, REDACTED, UNKNOWN, as_list, get, is_secret_at, is_unknown
 
 RULE_ID = "FERPA-LOG-06"
 
@@ -12,7 +12,8 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     if engine is UNKNOWN:
         return [unknown("engine is not known during preview")]
     if engine != AURORA_POSTGRES:
-        return [not_applicable(f"engine is {engine if isinstance(engine, str) else 'not set'}, not {AURORA_POSTGRES}")]
+        named = REDACTED if is_secret_at(resource.props, "engine") else engine
+        return [not_applicable(f"engine is {named if isinstance(named, str) else 'not set'}, not {AURORA_POSTGRES}")]
     exports = get(resource.props, "enabledCloudwatchLogsExports")
     if exports is UNKNOWN:
         return [unknown("enabledCloudwatchLogsExports is not known during preview")]
@@ -21,5 +22,10 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
         return []
     if any(is_unknown(item) for item in items):
         return [unknown("enabledCloudwatchLogsExports contains values not known during preview")]
-    shown = "absent" if exports is MISSING else repr([i for i in items if isinstance(i, str)])
+    if exports is MISSING:
+        shown = "absent"
+    elif is_secret_at(resource.props, "enabledCloudwatchLogsExports"):
+        shown = REDACTED
+    else:
+        shown = repr([i for i in items if isinstance(i, str)])
     return [fail(f"enabledCloudwatchLogsExports is {shown}; it must include \"postgresql\" to log database activity")]

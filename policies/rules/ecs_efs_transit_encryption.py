@@ -1,14 +1,15 @@
 from policies.checks import shown
 from policies.model import Outcome, Resource, fail, not_applicable, unknown
 from policies.registry import Context
-from policies.values import MISSING, UNKNOWN, as_list, get
+from policies.values import MISSING, UNKNOWN, as_list, get, is_secret_at
 
 RULE_ID = "FERPA-TLS-07"
 
 
 def _volume_label(props: object, index: int) -> str:
-    name = get(props, f"volumes.{index}.name")
-    return f"volume {name!r}" if isinstance(name, str) else f"volume #{index + 1}"
+    path = f"volumes.{index}.name"
+    name = get(props, path)
+    return f"volume {name!r}" if isinstance(name, str) and not is_secret_at(props, path) else f"volume #{index + 1}"
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:

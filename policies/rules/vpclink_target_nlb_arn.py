@@ -1,3 +1,4 @@
+from policies.checks import shown
 from policies.model import Outcome, Resource, fail, unknown
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, get
@@ -13,13 +14,14 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
         return [fail("targetArn is not set; a REST API VPC Link needs exactly one Network Load Balancer ARN")]
     if not isinstance(target, str):
         return [fail(f"targetArn must be a single Network Load Balancer ARN, got {type(target).__name__}")]
+    safe = shown(resource.props, "targetArn", target)
     if ":loadbalancer/app/" in target:
         return [
             fail(
-                f"targetArn {target} is an Application Load Balancer; VPC Links require a Network Load Balancer",
-                targetArn=target,
+                f"targetArn {safe} is an Application Load Balancer; VPC Links require a Network Load Balancer",
+                targetArn=safe,
             )
         ]
     if ":loadbalancer/net/" not in target:
-        return [fail(f"targetArn {target} is not a Network Load Balancer ARN", targetArn=target)]
+        return [fail(f"targetArn {safe} is not a Network Load Balancer ARN", targetArn=safe)]
     return []

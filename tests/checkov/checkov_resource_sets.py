@@ -186,7 +186,7 @@ def edge_cases() -> list[Resource]:
     broken = replace(broken, "records-db", backupRetentionPeriod=3.0)
     broken = replace(broken, "records-nlb", internal=False)
     broken = replace(broken, "logs-key", policy=WILDCARD_WITH_CONDITION)
-    return broken
+    return replace(broken, "sessions", transitEncryptionEnabled=False, transitEncryptionMode=None)
 
 
 def compliant_types() -> list[tuple[str, str]]:

@@ -55,6 +55,13 @@ def test_aws_managed_keys_disagree_in_the_explained_way() -> None:
     assert entry["explained"] and "customer-managed" in entry["reason"]
 
 
+def test_auth_token_without_transit_encryption_is_an_explained_difference() -> None:
+    pack, checkov = both(sets.edge_cases())
+    entry = next(d for d in disagreements(pack, checkov) if d["checkov_id"] == "CKV_AWS_31")
+    assert (entry["rule_id"], entry["ferpaguard_status"], entry["checkov_status"]) == ("FERPA-TLS-02", "pass", "fail")
+    assert entry["explained"] and "FERPA-TLS-01" in entry["reason"]
+
+
 def test_an_unlisted_difference_is_reported_unexplained() -> None:
     pack, checkov = both(sets.aws_managed_keys())
     entries = disagreements(pack, checkov, known=())
