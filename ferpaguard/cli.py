@@ -52,7 +52,9 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Write the chosen formats (default: json) into this directory.",
         ),
         click.option(
-            "--bundle", is_flag=True, help="Sign the output directory as an evidence bundle (needs --output-dir).",
+            "--bundle",
+            is_flag=True,
+            help="Sign the output directory as an evidence bundle (needs --output-dir).",
         ),
         click.option(
             "--signing-key",
@@ -60,6 +62,12 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Ed25519 private key (PEM) for --bundle; a fresh key is generated when absent.",
         ),
         click.option("--with-checkov", is_flag=True, help="Also run checkov's AWS checks on the same resources."),
+        click.option(
+            "--via-pack",
+            is_flag=True,
+            help="Evaluate by launching the policy pack exactly as the Pulumi CLI does and driving it over gRPC "
+            "(slower; the default in-process evaluator gives the same failures and unknowns).",
+        ),
         click.option("--soft-fail", is_flag=True, help="Exit 0 even with mandatory violations."),
         click.option("--show-passed", is_flag=True, help="List passing checks in the table too."),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (and JSON when asked)."),

@@ -77,7 +77,7 @@ def _check_output_options(formats: Sequence[str], output_dir: Path | None, bundl
 def _evaluate_all(
     inputs: list[StackInput],
     settings: PackSettings,
-    with_checkov: bool,
+    options: RunOptions,
     output: Output,
     command: str,
     started: dt.datetime,
@@ -86,16 +86,19 @@ def _evaluate_all(
     today = dt.date.today()
     evaluation = Evaluation()
     begin = time.perf_counter()
-    with output.status("evaluating policies"):
-        for item in inputs:
-            evaluate(
-                item.resources,
-                settings,
-                stack=item.stack,
-                use_outputs=item.use_outputs,
-                today=today,
-                evaluation=evaluation,
-            )
+    if options.via_pack:
+        _evaluate_via_pack(inputs, settings, output, evaluation)
+    else:
+        with output.status("evaluating policies"):
+            for item in inputs:
+                evaluate(
+                    item.resources,
+                    settings,
+                    stack=item.stack,
+                    use_outputs=item.use_outputs,
+                    today=today,
+                    evaluation=evaluation,
+                )
     timings["evaluation"] = time.perf_counter() - begin
     findings: list[Finding] = list(evaluation.findings)
     run = RunResult(
@@ -114,10 +117,38 @@ def _evaluate_all(
     for item in inputs:
         run.notes.extend(item.notes)
         run.skipped.extend(item.skipped)
-    if with_checkov:
+    if options.via_pack:
+        run.notes.append(
+            "evaluated by the policy pack over the Analyzer gRPC protocol: passes are not reported "
+            "by that protocol, and waived failures are suppressed by the pack"
+        )
+    if options.with_checkov:
         _run_checkov(run, inputs, output)
     run.finished = dt.datetime.now(dt.UTC)
     return run
+
+
+def _evaluate_via_pack(
+    inputs: list[StackInput], settings: PackSettings, output: Output, evaluation: Evaluation
+) -> None:
+    """Launch the pack as the Pulumi CLI does and collect its verdicts over gRPC."""
+    from ferpaguard.host import AnalyzerHost, HostError, analyze_all
+    from ferpaguard.pack_info import PACK_ROOT
+
+    for item in inputs:
+        project, _, stack = item.stack.rpartition("/")
+        try:
+            with (
+                output.status(f"analysing {item.stack} through the policy pack"),
+                AnalyzerHost(PACK_ROOT, project=project or "project", stack=stack or "stack") as host,
+            ):
+                host.configure(settings)
+                findings = analyze_all(host, item.resources, use_outputs=item.use_outputs)
+        except HostError as error:
+            raise UserError(str(error)) from None
+        for finding in findings:
+            finding.stack = item.stack
+        evaluation.findings.extend(findings)
 
 
 def _run_checkov(run: RunResult, inputs: list[StackInput], output: Output) -> None:
@@ -187,6 +218,7 @@ class RunOptions:
     show_passed: bool = False
     quiet: bool = False
     no_color: bool = False
+    via_pack: bool = False
 
 
 def _execute(command: str, options: RunOptions, load: Callable[[Output], list[StackInput]]) -> int:
@@ -199,7 +231,7 @@ def _execute(command: str, options: RunOptions, load: Callable[[Output], list[St
     begin = time.perf_counter()
     inputs = load(output)
     timings = {"load" if command == "audit" else "program": time.perf_counter() - begin}
-    run = _evaluate_all(inputs, settings, options.with_checkov, output, command, started, timings)
+    run = _evaluate_all(inputs, settings, options, output, command, started, timings)
     _emit(
         run, output, chosen, options.output_dir, options.bundle, options.signing_key, options.show_passed, json_stdout
     )

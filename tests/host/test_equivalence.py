@@ -103,3 +103,23 @@ def test_preview_stack_covers_unknowns_and_failures(host: AnalyzerHost) -> None:
     assert ("FERPA-LINK-02", Status.FAIL) in statuses
     assert ("FERPA-IAM-02", Status.FAIL) in statuses
     assert all("FERPA-LEAK-MARKER" not in f.message for f in findings)
+
+
+def test_cli_via_pack_gives_the_same_verdict_as_the_fast_path() -> None:
+    import json
+    import subprocess
+    import sys
+
+    def audit(*extra: str) -> tuple[int, list[tuple[str, str, str, str, str]]]:
+        done = subprocess.run(
+            [sys.executable, "-m", "ferpaguard", "audit", str(EXPORTS / "seed_broken.json"), "--format", "json",
+             *extra], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
+        document = json.loads(done.stdout)
+        rows = sorted((f["rule_id"], f["urn"], f["status"], f["enforcement"] if f["status"] == "fail" else "-",
+                       f["message"]) for f in document["findings"] if f["status"] in ("fail", "unknown"))
+        return done.returncode, rows
+
+    fast_code, fast = audit()
+    pack_code, pack = audit("--via-pack")
+    assert fast_code == pack_code == 1
+    assert fast == pack
