@@ -33,6 +33,11 @@ CUSTOM_CHECK_RULES: Mapping[str, tuple[str, ...]] = {
     "CKV2_FERPA_1": ("FERPA-LINK-02",),
 }
 
+# checkov matches every entity against every resource of its plan file (quadratic), so
+# the plan is split into files of at most this many resources, never splitting resources
+# joined by a reference. Files in one directory share checkov's graph.
+PLAN_FILE_RESOURCES = 1000
+
 _SEVERITY_ORDER = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
 _CHECKOV_STATUS = {"PASSED": Status.PASS, "FAILED": Status.FAIL, "SKIPPED": Status.NOT_APPLICABLE}
 
@@ -85,18 +90,66 @@ def _status(result: str, evaluated: Iterable[str], unknown: Sequence[str]) -> St
     return status
 
 
-def _run_checkov(plan: Mapping[str, Any], checks: Sequence[str]) -> list[Any]:
+def _address(reference: str) -> str:
+    return ".".join(reference.split(".")[:2])
+
+
+def split_plan(plan: Mapping[str, Any], limit: int = PLAN_FILE_RESOURCES) -> list[dict[str, Any]]:
+    """The plan as several plans of at most `limit` resources (more only for one larger connected group)."""
+    planned = plan["planned_values"]["root_module"]["resources"]
+    configured = plan["configuration"]["root_module"]["resources"]
+    if len(planned) <= limit:
+        return [dict(plan)]
+    group_of = {resource["address"]: resource["address"] for resource in planned}
+
+    def root(address: str) -> str:
+        while group_of[address] != address:
+            group_of[address] = group_of[group_of[address]]
+            address = group_of[address]
+        return address
+
+    for entry in configured:
+        for expression in entry["expressions"].values():
+            for reference in expression["references"]:
+                target = _address(reference)
+                if target in group_of:
+                    group_of[root(target)] = root(entry["address"])
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for resource in planned:
+        groups.setdefault(root(resource["address"]), []).append(resource)
+    chunks: list[list[dict[str, Any]]] = [[]]
+    for members in groups.values():
+        if chunks[-1] and len(chunks[-1]) + len(members) > limit:
+            chunks.append([])
+        chunks[-1].extend(members)
+    configuration_of = {entry["address"]: entry for entry in configured}
+    return [
+        {
+            **{k: v for k, v in plan.items() if k not in ("planned_values", "configuration")},
+            "planned_values": {"root_module": {"resources": chunk}},
+            "configuration": {"root_module": {"resources": [
+                configuration_of[r["address"]] for r in chunk if r["address"] in configuration_of
+            ]}},
+        }
+        for chunk in chunks
+    ]
+
+
+def _run_checkov(plan: Mapping[str, Any], checks: Sequence[str], limit: int = PLAN_FILE_RESOURCES) -> list[Any]:
     """checkov's records for one plan, in-process, off the network."""
     os.environ.setdefault("CHECKOV_MAX_IAC_FILE_SIZE", "0")  # skips a slow line-numbering parse; same findings
     from checkov.runner_filter import RunnerFilter
     from checkov.terraform.plan_runner import Runner
 
     with tempfile.TemporaryDirectory(prefix="ferpaguard-checkov-") as private_dir:  # created mode 0700
-        plan_path = Path(private_dir, "plan.json")
-        plan_path.write_bytes(orjson.dumps(plan))
+        files = []
+        for index, part in enumerate(split_plan(plan, limit)):
+            path = Path(private_dir, f"plan-{index}.json")
+            path.write_bytes(orjson.dumps(part))
+            files.append(str(path))
         report = Runner().run(
             root_folder=None,
-            files=[str(plan_path)],
+            files=files,
             external_checks_dir=[str(CUSTOM_CHECKS_DIR)],
             runner_filter=RunnerFilter(framework=["terraform_plan"], checks=list(checks), show_progress_bar=False),
         )
@@ -151,6 +204,7 @@ def scan(
     stack: str = "",
     enforcement: Enforcement = Enforcement.ADVISORY,
     checks: Sequence[str] | None = None,
+    plan_file_resources: int = PLAN_FILE_RESOURCES,
 ) -> CheckovResult:
     """checkov's findings on `resources`, mapped back to their Pulumi URNs."""
     conversion = to_plan(resources)
@@ -160,7 +214,7 @@ def scan(
     if not conversion.resource_count():
         return result
     started = time.perf_counter()
-    records = _run_checkov(conversion.plan, checks or allowed_checks())
+    records = _run_checkov(conversion.plan, checks or allowed_checks(), plan_file_resources)
     result.duration = time.perf_counter() - started
     by_urn = {resource.urn: resource for resource in resources}
     for record in records:

@@ -22,8 +22,16 @@ One bad resource in an otherwise good file:
 - optional fields of the wrong type (`inputs`, `outputs`, `dependencies`,
   `propertyDependencies`, `parent`, `provider`, `id`) are treated as absent and
   each case is listed in `notes`, so the report says what was normalised.
+- references (parent, dependencies) to URNs the file does not contain are kept
+  and resolve to nothing; one note counts them.
 Resources of `pending_operations` (operations interrupted mid-flight) are not
 evaluated; their type and URN are listed so the report can mention them.
+
+A resource's `name` is its URN after the third `::` (the last segment, unless
+the name itself contains `::`). The JSON parser is orjson: on a 100k-resource
+export it parses faster than the standard library (bench/README.md, "Audit"),
+and its nesting limit (1024 levels) turns hostile nesting into an ExportError
+instead of a RecursionError.
 """
 
 from __future__ import annotations
@@ -56,6 +64,10 @@ class ExportError(Exception):
 
 @dataclass(slots=True)
 class StackExport:
+    """One loaded export. `resources` holds every resource of the state, in file order;
+    `pending_deletion` those of them marked `delete: true`; `skipped` says why resources
+    are not judged; `notes` what was normalised. `stack` is "project/stack"."""
+
     path: str
     sha256: str
     version: int

@@ -205,3 +205,26 @@ def test_bucket_encryption_configured_by_a_separate_resource_is_seen_through_the
     alone = {f.rule_id: f.status for f in scan([bucket]).findings if f.urn == bucket.urn}
     assert with_sse["CKV_AWS_145"] is Status.PASS
     assert alone["CKV_AWS_145"] is Status.FAIL
+
+
+def test_splitting_the_plan_into_files_changes_no_finding() -> None:
+    resources = sets.alb_vpclink()
+    whole = scan(resources)
+    split = scan(resources, plan_file_resources=3)
+    assert [(f.rule_id, f.urn, f.status) for f in split.findings] == [
+        (f.rule_id, f.urn, f.status) for f in whole.findings
+    ]
+
+
+def test_split_plan_keeps_referencing_resources_together() -> None:
+    from ferpaguard.checkov.convert import to_plan
+    from ferpaguard.checkov.scan import split_plan
+
+    parts = split_plan(to_plan(sets.alb_vpclink()).plan, limit=2)
+    by_part = [{r["address"] for r in p["planned_values"]["root_module"]["resources"]} for p in parts]
+    together = next(addresses for addresses in by_part if "aws_api_gateway_vpc_link.records-link" in addresses)
+    assert "aws_lb.records-alb" in together
+    assert sorted(a for addresses in by_part for a in addresses) == sorted(
+        r["address"] for r in to_plan(sets.alb_vpclink()).plan["planned_values"]["root_module"]["resources"]
+    )
+    assert all(len(addresses) <= 2 for addresses in by_part)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import itertools
 import json
 import re
 import sys
@@ -158,7 +159,7 @@ def set_path(props: dict[str, Any], path: str, value: Any) -> None:
     while parts and parts[0].isdigit():  # f-string remnants such as "0.cidrBlocks"
         parts = parts[1:]
     container: Any = props
-    for part, following in zip(parts, parts[1:], strict=False):
+    for part, following in itertools.pairwise(parts):
         fresh: Any = [] if following.isdigit() else {}
         container = _child(container, part, fresh)
     _child(container, parts[-1], value, replace=True)
@@ -201,10 +202,10 @@ def urn_of(type_: str, name: str) -> str:
 
 
 @st.composite
-def stack_graphs(draw: st.DrawFn, rule_id: str) -> tuple[list[Resource], bool]:
+def stack_graphs(draw: st.DrawFn, rule_id: str, secret_marker: bool = False) -> tuple[list[Resource], bool]:
     """A few resources of the rule's types with random props, ids, parents and (partly dangling) dependencies."""
     types = rule_types(rule_id)
-    props = props_for(rule_id)
+    props = props_for(rule_id, secret_marker)
     count = draw(st.integers(1, 6))
     names = [draw(st.sampled_from(["a", "b", "c", "d", "a-1", "x"])) for _ in range(count)]
     chosen = [draw(st.sampled_from(types)) for _ in range(count)]

@@ -38,10 +38,10 @@ from tests.hardening.strategies import (
 
 RESOURCE_RULES = [rule.meta.id for rule in all_rules() if rule.check is not None]
 STACK_RULES = [rule.meta.id for rule in all_rules() if rule.check_stack is not None]
-# About 45 s on a 2-core CI machine for the whole file; raise locally with HYPOTHESIS_PROFILE-style edits.
-RESOURCE_EXAMPLES = 150
-SECRET_EXAMPLES = 60
-STACK_EXAMPLES = 120
+# Chosen so that the whole file runs in about a minute on a 2-core CI machine.
+RESOURCE_EXAMPLES = 120
+SECRET_EXAMPLES = 40
+STACK_EXAMPLES = 80
 PROFILE = {"deadline": None, "derandomize": True, "database": None,
            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
@@ -77,8 +77,8 @@ def run_on_each_type(rule: Rule, props: dict[str, Any]) -> list[Outcome]:
 @given(data=st.data())
 def test_resource_rule_answers_any_props(rule_id: str, data: st.DataObject) -> None:
     rule = rule_by_id(rule_id)
-    props = data.draw(props_for(rule_id), label="props")
     with tally.timed(f"rule {rule_id}"):
+        props = data.draw(props_for(rule_id), label="props")
         assert_well_formed(run_on_each_type(rule, props))
     tally.count(f"rule {rule_id}")
 
@@ -93,12 +93,8 @@ def test_secret_plaintext_never_reaches_outcomes(rule_id: str, data: st.DataObje
             props = data.draw(props_for(rule_id, secret_marker=True), label="props")
             outcomes = run_on_each_type(rule, props)
         else:
-            resources = [Resource(urn=urn_of(t, f"r{i}"), type=t, name=f"r{i}",
-                                  props=data.draw(props_for(rule_id, secret_marker=True)),
-                                  outputs=data.draw(props_for(rule_id, secret_marker=True)))
-                         for i, t in enumerate(rule.meta.resource_types)]
-            outcomes = run_stack_rule(rule, Graph(resources, use_outputs=data.draw(st.booleans())),
-                                      default_settings(rule))
+            resources, use_outputs = data.draw(stack_graphs(rule_id, secret_marker=True), label="graph")
+            outcomes = run_stack_rule(rule, Graph(resources, use_outputs=use_outputs), default_settings(rule))
         assert_well_formed(outcomes)
         assert_no_marker(outcomes)
     tally.count(f"secrets {rule_id}")
@@ -109,8 +105,8 @@ def test_secret_plaintext_never_reaches_outcomes(rule_id: str, data: st.DataObje
 @given(data=st.data())
 def test_stack_rule_answers_any_graph(rule_id: str, data: st.DataObject) -> None:
     rule = rule_by_id(rule_id)
-    resources, use_outputs = data.draw(stack_graphs(rule_id), label="graph")
     with tally.timed(f"stack {rule_id}"):
+        resources, use_outputs = data.draw(stack_graphs(rule_id), label="graph")
         outcomes = run_stack_rule(rule, Graph(resources, use_outputs=use_outputs), default_settings(rule))
         assert_well_formed(outcomes)
         known = {r.urn for r in resources}
