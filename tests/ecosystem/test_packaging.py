@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.parser
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 from ferpaguard import __version__
 
@@ -42,13 +44,22 @@ def _run(command: list[str | Path], cwd: Path, timeout: float = 120) -> subproce
     return subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
+def _build_wheel(source: Path, dist: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(dist), str(source)]
+    return subprocess.run(command, cwd=dist, capture_output=True, text=True, timeout=300, env=env)
+
+
 @pytest.fixture(scope="module")
-def wheel(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("source") / "ferpaguard"
-    shutil.copytree(repo_root, source, ignore=NOT_SOURCE)
+def source(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("source") / "ferpaguard"
+    shutil.copytree(repo_root, copy, ignore=NOT_SOURCE)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def wheel(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    build = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", dist, source], cwd=dist,
-                 timeout=300)
+    build = _build_wheel(source, dist)
     assert build.returncode == 0, build.stderr[-3000:]
     (built,) = dist.glob("ferpaguard-*.whl")
     return built
@@ -66,6 +77,19 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     purelib = _run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], cwd=root.parent)
     (Path(purelib.stdout.strip()) / "zz_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     return root
+
+
+def test_wheel_builds_with_the_oldest_setuptools_the_project_allows(source: Path, tmp_path: Path) -> None:
+    requires = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    (setuptools,) = (Requirement(r) for r in requires if Requirement(r).name == "setuptools")
+    (oldest,) = (spec.version for spec in setuptools.specifier if spec.operator == ">=")
+    constraint = tmp_path / "oldest-setuptools.txt"
+    constraint.write_text(f"setuptools=={oldest}\n")
+    # Newer pip reads build constraints from PIP_BUILD_CONSTRAINT; older pip applied PIP_CONSTRAINT to builds too.
+    env = {**os.environ, "PIP_BUILD_CONSTRAINT": str(constraint), "PIP_CONSTRAINT": str(constraint)}
+    build = _build_wheel(source, tmp_path, env)
+    errors = [line.strip() for line in build.stderr.splitlines() if "error" in line.lower()]
+    assert build.returncode == 0, f"setuptools {oldest} cannot build the project: {errors[:3]}"
 
 
 def test_wheel_holds_every_module_and_data_file(repo_root: Path, wheel: Path) -> None:
