@@ -59,9 +59,11 @@ class Graph:
             for resource in self.resources:
                 seen: set[str] = set()
                 for source in (resource.outputs, resource.props):
+                    if not source:
+                        continue
                     for key in _REFERENCE_OUTPUTS:
-                        value = source.get(key) if isinstance(source, Mapping) else None
-                        if isinstance(value, str) and value and not is_unknown(value) and value not in seen:
+                        value = source.get(key)
+                        if type(value) is str and value and value not in seen and not is_unknown(value):
                             seen.add(value)
                             index[value].append(resource)
                 if resource.id and resource.id not in seen:

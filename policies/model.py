@@ -46,8 +46,9 @@ class Resource:
     urn: str
     type: str
     name: str
-    props: Mapping[str, Any] = field(default_factory=dict)
-    outputs: Mapping[str, Any] = field(default_factory=dict)
+    # Not in repr: properties may hold plaintext secrets, and a repr ends up in logs and tracebacks.
+    props: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    outputs: Mapping[str, Any] = field(default_factory=dict, repr=False)
     parent: str | None = None
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
