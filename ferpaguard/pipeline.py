@@ -181,9 +181,10 @@ def _emit(
 
     if json_stdout:
         from ferpaguard.evidence import findings_json
+        from ferpaguard.evidence.determinism import canonical_json
         from ferpaguard.evidence.view import prepare
 
-        sys.stdout.write(json.dumps(findings_json.document(prepare(run)), indent=2, sort_keys=True) + "\n")
+        sys.stdout.write(canonical_json(findings_json.document(prepare(run))))
         sys.stdout.flush()
     else:
         output.findings_table(run.findings, show_passed=show_passed)

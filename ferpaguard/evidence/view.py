@@ -64,7 +64,13 @@ class Scrubber:
         usable = {s for s in secrets if len(s) >= MIN_SCRUB_LENGTH and s != REDACTED}
         self._secrets = sorted(usable, key=lambda s: (-len(s), s))
 
+    @property
+    def active(self) -> bool:
+        return bool(self._secrets)
+
     def text(self, text: str) -> str:
+        if not self._secrets:
+            return text
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
@@ -153,6 +159,8 @@ class EvidenceView:
 
 
 def _clean_finding(finding: Finding, scrubber: Scrubber) -> Finding:
+    if not finding.evidence and not finding.waiver and not scrubber.active:
+        return finding
     waiver = scrubber.value(dict(finding.waiver)) if finding.waiver else None
     return dataclasses.replace(
         finding,

@@ -19,6 +19,7 @@ from policies import policy_documents
 from policies.model import Resource
 from policies.registry import Rule, all_rules
 from policies.values import SECRET_SIG, SIG_KEY, UNKNOWN_SENTINELS
+from tests.rules.helpers import ODD_VALUES
 
 SENTINELS: tuple[str, ...] = tuple(sorted(UNKNOWN_SENTINELS))
 LEAK_MARKER = "Zq7LEAKq7Z"
@@ -118,6 +119,7 @@ def values_for(rule_id: str, secret_marker: bool = False) -> st.SearchStrategy[A
     keys = st.one_of(st.sampled_from(names), st.text(max_size=6))
     scalars = st.one_of(
         st.sampled_from(SENTINELS),
+        st.sampled_from(ODD_VALUES),
         st.none(),
         st.booleans(),
         st.integers(min_value=-(2**64), max_value=2**64),
