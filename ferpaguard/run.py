@@ -63,5 +63,5 @@ def summarise(findings: list[Finding]) -> dict[str, Any]:
         "advisory_failures": sum(
             1 for f in findings if f.status is Status.FAIL and f.enforcement is Enforcement.ADVISORY
         ),
-        "resources": len({f.urn for f in findings}),
+        "resources": len({f.urn for f in findings if f.urn}),
     }

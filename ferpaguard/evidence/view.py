@@ -57,6 +57,17 @@ def _collect_leaves(value: Any, found: set[str], depth: int) -> None:
         found.add(str(value))
 
 
+def valid_text(text: str) -> str:
+    """`text` encodable as UTF-8: a lone surrogate (possible in names read from a program) becomes U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
+
+
 class Scrubber:
     """Replaces known secret plaintexts in text with the redaction marker."""
 
@@ -69,6 +80,7 @@ class Scrubber:
         return bool(self._secrets)
 
     def text(self, text: str) -> str:
+        text = valid_text(text)
         if not self._secrets:
             return text
         for secret in self._secrets:
@@ -159,7 +171,8 @@ class EvidenceView:
 
 
 def _clean_finding(finding: Finding, scrubber: Scrubber) -> Finding:
-    if not finding.evidence and not finding.waiver and not scrubber.active:
+    texts = (finding.title, finding.message, finding.resource_name, finding.urn)
+    if not finding.evidence and not finding.waiver and not scrubber.active and all(t.isascii() for t in texts):
         return finding
     waiver = scrubber.value(dict(finding.waiver)) if finding.waiver else None
     return dataclasses.replace(

@@ -141,8 +141,6 @@ def test_every_snippet_at_once_and_sarif_schema(tmp_path: Path) -> None:
     jsonschema.validate(json.loads(files["findings.sarif"]), schema)
 
 
-@pytest.mark.xfail(raises=UnicodeEncodeError, strict=True,
-                   reason="known bug: evidence.determinism.write_text encodes strict UTF-8, a lone surrogate raises")
 @pytest.mark.parametrize("surrogate", LONE_SURROGATES, ids=["high", "low"])
 def test_lone_surrogates_do_not_break_the_writers(tmp_path: Path, surrogate: str) -> None:
     texts = [f"name{surrogate}tail"]
