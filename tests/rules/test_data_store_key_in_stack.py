@@ -1,7 +1,17 @@
 import pytest
 
 from policies.model import Status
-from tests.rules.helpers import ODD_VALUES, UNKNOWN, assert_no_rule_error, for_urn, only, res, run_stack, secret, urn_for
+from tests.rules.helpers import (
+    ODD_VALUES,
+    UNKNOWN,
+    assert_no_rule_error,
+    for_urn,
+    only,
+    res,
+    run_stack,
+    secret,
+    urn_for,
+)
 
 RULE = "FERPA-ENC-11"
 KEY_TYPE = "aws:kms/key:Key"
