@@ -21,8 +21,11 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-IMPORTS = ("import pulumi, pulumi_aws.apigateway, pulumi_aws.ec2, pulumi_aws.ecs, pulumi_aws.rds, "
-           "pulumi_aws.elasticache, pulumi_aws.kms, pulumi_aws.lb, pulumi_aws.efs, pulumi_aws.kinesis")
+# pulumi_aws loads submodules lazily; touching the classes the stack uses loads what the stack loads.
+CLASSES = ("acm.Certificate", "apigateway.RestApi", "cloudtrail.Trail", "cloudwatch.LogGroup", "ec2.Vpc",
+           "ecs.Service", "efs.FileSystem", "elasticache.ReplicationGroup", "iam.Role", "kinesis.Stream", "kms.Key",
+           "lb.LoadBalancer", "rds.Cluster", "route53.Record", "s3.Bucket", "secretsmanager.Secret", "wafv2.WebAcl")
+IMPORTS = "import gc\ngc.disable()\nimport pulumi, pulumi_aws as aws\n" + "\n".join(f"aws.{name}" for name in CLASSES)
 
 
 def measure(command: list[str]) -> tuple[float, float, str]:
@@ -62,8 +65,9 @@ def main() -> None:
     print(f"machine: {cpu_model()}, {cores} cores, Python {platform.python_version()}")
     print(f"runs per figure: {args.runs} (medians)")
     print(f"python start-up (baseline):        {bare:6.2f} s")
-    print(f"import pulumi + pulumi_aws modules:{imports:6.2f} s  ({imports / bare:5.1f}x baseline)")
-    print(f"ferpaguard gate (reference stack): {gate:6.2f} s  ({gate / bare:5.1f}x baseline), peak RSS {peak:.0f} MiB")
+    print(f"import floor (pulumi + the stack's pulumi_aws classes, gc off as in the gate's child): {imports:6.2f} s")
+    print(f"ferpaguard gate (reference stack): {gate:6.2f} s  ({gate / imports:4.2f}x the import floor), "
+          f"peak RSS {peak:.0f} MiB")
     print(f"  inside the gate: program under mocks (child process) {timings.get('program', 0):.2f} s, "
           f"evaluation {timings.get('evaluation', 0):.3f} s")
 

@@ -241,12 +241,18 @@ def _execute(command: str, options: RunOptions, load: Callable[[Output], list[St
 
 
 def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], options: RunOptions) -> int:
-    from ferpaguard.sources.program import ProgramError, run_program
+    from ferpaguard.sources.program import ProgramError, start_program
+
+    try:
+        # Started first, so the program runs on one core while settings and rules load on the other.
+        pending = start_program(program_dir, stack=stack, config_overrides=config)
+    except ProgramError as error:
+        raise UserError(str(error)) from None
 
     def load(output: Output) -> list[StackInput]:
         try:
             with output.status(f"running {program_dir} under Pulumi mocks"):
-                program = run_program(program_dir, stack=stack, config_overrides=config)
+                program = pending.wait()
         except ProgramError as error:
             raise UserError(str(error)) from None
         digest = hashlib.sha256(program.pulumi_yaml.read_bytes()).hexdigest()
@@ -254,7 +260,10 @@ def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], option
         ref = InputRef(path=_display_path(program.pulumi_yaml), sha256=digest, kind="program", stack=stack_name)
         return [StackInput(ref, stack_name, program.resources, use_outputs=False)]
 
-    return _execute("gate", options, load)
+    try:
+        return _execute("gate", options, load)
+    finally:
+        pending.cancel()
 
 
 def _export_stack(stack: str) -> bytes:
