@@ -11,8 +11,9 @@ import pulumi_aws as aws
 
 from .compute import Compute
 from .config import StackConfig
-from .documents import Account, assume_role
+from .documents import Account
 from .observability import Observability
+from .roles import service_role
 
 STAGE = "prod"
 ACCESS_LOG_FORMAT = json.dumps(
@@ -186,13 +187,7 @@ class Api(pulumi.ComponentResource):
 
     def _account_logging_role(self, cfg: StackConfig, account: pulumi.Output[Account]) -> aws.apigateway.Account:
         """API Gateway writes stage logs through one account-wide CloudWatch role."""
-        role = aws.iam.Role(
-            cfg.name("apigateway-cloudwatch-role"),
-            name=cfg.name("apigateway-cloudwatch-role"),
-            assume_role_policy=account.apply(lambda acct: json.dumps(assume_role("apigateway.amazonaws.com", acct))),
-            tags=cfg.tags_for("apigateway-cloudwatch-role"),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        role = service_role(cfg, "apigateway-cloudwatch-role", "apigateway.amazonaws.com", account, self)
         aws.iam.RolePolicyAttachment(
             cfg.name("apigateway-cloudwatch-managed"),
             role=role.name,

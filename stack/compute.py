@@ -12,10 +12,11 @@ import pulumi_aws as aws
 
 from .config import StackConfig
 from .data import Data
-from .documents import Account, allow, assume_role, document, efs_policy
+from .documents import Account, allow, document, efs_policy
 from .keys import Keys
 from .network import APP_PORT, HTTPS, Network
 from .observability import Observability
+from .roles import service_role
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 CONTAINER = "students-api"
@@ -186,14 +187,7 @@ class Compute(pulumi.ComponentResource):
     def _roles(
         self, cfg: StackConfig, account: pulumi.Output[Account], keys: Keys, data: Data
     ) -> tuple[aws.iam.Role, aws.iam.Role]:
-        trust = account.apply(lambda acct: json.dumps(assume_role("ecs-tasks.amazonaws.com", acct)))
-        execution_role = aws.iam.Role(
-            cfg.name("students-api-execution-role"),
-            name=cfg.name("students-api-execution-role"),
-            assume_role_policy=trust,
-            tags=cfg.tags_for("students-api-execution-role"),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        execution_role = service_role(cfg, "students-api-execution-role", "ecs-tasks.amazonaws.com", account, self)
         aws.iam.RolePolicyAttachment(
             cfg.name("students-api-execution-managed"),
             role=execution_role.name,
@@ -213,13 +207,7 @@ class Compute(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=execution_role),
         )
-        task_role = aws.iam.Role(
-            cfg.name("students-api-task-role"),
-            name=cfg.name("students-api-task-role"),
-            assume_role_policy=trust,
-            tags=cfg.tags_for("students-api-task-role"),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        task_role = service_role(cfg, "students-api-task-role", "ecs-tasks.amazonaws.com", account, self)
         aws.iam.RolePolicy(
             cfg.name("students-api-task-access"),
             role=task_role.id,

@@ -9,9 +9,10 @@ import pulumi
 import pulumi_aws as aws
 
 from .config import StackConfig
-from .documents import Account, allow, assume_role, document, trail_bucket_policy
+from .documents import Account, allow, document, trail_bucket_policy
 from .keys import Keys, trail_name
 from .network import Network
+from .roles import service_role
 
 
 class Observability(pulumi.ComponentResource):
@@ -46,13 +47,7 @@ class Observability(pulumi.ComponentResource):
         )
 
     def _flow_log(self, cfg: StackConfig, account: pulumi.Output[Account], network: Network) -> aws.ec2.FlowLog:
-        role = aws.iam.Role(
-            cfg.name("vpc-flow-logs-role"),
-            name=cfg.name("vpc-flow-logs-role"),
-            assume_role_policy=account.apply(lambda acct: json.dumps(assume_role("vpc-flow-logs.amazonaws.com", acct))),
-            tags=cfg.tags_for("vpc-flow-logs-role"),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        role = service_role(cfg, "vpc-flow-logs-role", "vpc-flow-logs.amazonaws.com", account, self)
         aws.iam.RolePolicy(
             cfg.name("vpc-flow-logs-write"),
             role=role.id,
