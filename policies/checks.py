@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from policies.model import Outcome, fail, unknown
+from policies.model import Outcome, Status, fail, unknown
 from policies.values import MISSING, REDACTED, SECRET_PRESENT, UNKNOWN, as_number, get, is_secret_at, redact, truth
 
 AWS_MANAGED_ALIAS = "alias/aws/"
@@ -100,6 +100,16 @@ def config_number(config: Mapping[str, Any], key: str, default: float) -> float:
     """A numeric pack setting, falling back to the catalogue default when absent or malformed."""
     number = as_number(config.get(key))
     return default if number is None else number
+
+
+def best_of(verdicts: list[Outcome]) -> Outcome:
+    """The verdict for a resource that several attached resources may satisfy (policies,
+    configurations): any pass wins, then any unknown; otherwise all failures, joined."""
+    for status in (Status.PASS, Status.UNKNOWN):
+        for verdict in verdicts:
+            if verdict.status is status:
+                return verdict
+    return fail("; ".join(verdict.message for verdict in verdicts))
 
 
 def shown(props: Mapping[str, Any], path: str, value: Any) -> Any:

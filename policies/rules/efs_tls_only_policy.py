@@ -1,7 +1,8 @@
 from collections import defaultdict
 
+from policies.checks import best_of
 from policies.graph import Graph
-from policies.model import Outcome, Resource, Status, fail, passed, unknown
+from policies.model import Outcome, Resource, fail, passed, unknown
 from policies.policy_documents import PolicyRead, PolicyState, Statement, read_policy
 from policies.registry import Context
 from policies.values import get
@@ -62,12 +63,7 @@ def _judge(graph: Graph, file_system: Resource, policies: list[Resource], unreso
             names = ", ".join(p.name for p in unresolved)
             return unknown(f"no file system policy resolves to this file system; fileSystemId of {names} is unknown")
         return fail("no FileSystemPolicy is attached: NFS clients may mount the file system without TLS")
-    verdicts = [_judge_policy(policy, read_policy(get(graph.props(policy), "policy"))) for policy in policies]
-    for status in (Status.PASS, Status.UNKNOWN):
-        for verdict in verdicts:
-            if verdict.status is status:
-                return verdict
-    return fail("; ".join(verdict.message for verdict in verdicts))
+    return best_of([_judge_policy(policy, read_policy(get(graph.props(policy), "policy"))) for policy in policies])
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:

@@ -2,9 +2,9 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from policies.checks import is_aws_managed_key, shown
+from policies.checks import best_of, is_aws_managed_key, shown
 from policies.graph import Graph
-from policies.model import Outcome, Resource, Status, fail, passed, unknown
+from policies.model import Outcome, Resource, fail, passed, unknown
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, as_list, get, is_unknown
 
@@ -128,11 +128,7 @@ def _judge_bucket(graph: Graph, bucket: Resource, configs: list[Resource], unres
             "no BucketServerSideEncryptionConfiguration targets this bucket: objects get S3's default SSE-S3 "
             "(AES256) with an AWS-owned key, not a customer-managed KMS key"
         )
-    for status in (Status.PASS, Status.UNKNOWN):
-        for verdict in verdicts:
-            if verdict.status is status:
-                return verdict
-    return fail("; ".join(v.message for v in verdicts))
+    return best_of(verdicts)
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
