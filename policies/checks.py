@@ -8,7 +8,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from policies.model import Outcome, Status, fail, unknown
-from policies.values import MISSING, REDACTED, SECRET_PRESENT, UNKNOWN, as_number, get, is_secret_at, redact, truth
+from policies.values import (
+    MISSING,
+    REDACTED,
+    SECRET_PRESENT,
+    UNKNOWN,
+    as_number,
+    get,
+    is_ciphertext_at,
+    is_secret_at,
+    redact,
+    truth,
+)
 
 AWS_MANAGED_ALIAS = "alias/aws/"
 
@@ -57,7 +68,8 @@ def require_cmk(props: Mapping[str, Any], path: str = "kmsKeyId", what: str = "d
         message = f"{path} is not set: {what} is encrypted with an AWS-managed key, not a customer-managed key"
         return [fail(message, **{path: None})]
     if value is SECRET_PRESENT:
-        return []
+        message = f"{path} is a secret that cannot be read here; which key it names is unknown"
+        return [unknown(message, **{path: REDACTED})]
     safe = shown(props, path, value)
     if not isinstance(value, str) or not value.strip():
         return [fail(f"{path} is not a KMS key ARN or id: {safe!r}", **{path: safe})]
@@ -119,11 +131,9 @@ def shown(props: Mapping[str, Any], path: str, value: Any) -> Any:
 
 def is_present(props: Mapping[str, Any], path: str) -> bool | None:
     """Tri-state presence: True when set (a secret counts), False when absent or empty, None when unknown."""
-    if is_secret_at(props, path):
-        return True
     value = get(props, path)
     if value is UNKNOWN:
-        return None
+        return True if is_ciphertext_at(props, path) else None
     if value is MISSING:
         return False
     if isinstance(value, str | list | tuple | dict) and not value:

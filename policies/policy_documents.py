@@ -170,8 +170,16 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
+def _readable(value: Any) -> Any:
+    """A secret's plaintext for reading; UNKNOWN when only ciphertext is available."""
+    if is_secret(value):
+        inner = unwrap_secret(value)
+        return UNKNOWN if inner is SECRET_PRESENT else inner
+    return value
+
+
 def _statements(document: Mapping[str, Any]) -> Iterable[Statement]:
-    raw = document.get("Statement")
+    raw = _readable(document.get("Statement"))
     if raw is None:
         raise _Invalid("the policy has no Statement")
     if is_unknown(raw):
@@ -181,6 +189,7 @@ def _statements(document: Mapping[str, Any]) -> Iterable[Statement]:
     if not isinstance(items, Sequence) or isinstance(items, str | bytes):
         raise _Invalid(f"Statement is a JSON {_json_type(raw)}, not an object or array")
     for index, item in enumerate(items[:_MAX_STATEMENTS]):
+        item = _readable(item)
         if is_unknown(item):
             yield Statement(index, None, "", unknown_fields=("Statement",))
             continue

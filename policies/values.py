@@ -47,12 +47,20 @@ UNKNOWN: Final = _Marker("UNKNOWN")
 MISSING: Final = _Marker("MISSING")
 """Returned by `get` when the property is absent or null."""
 SECRET_PRESENT: Final = _Marker("SECRET_PRESENT")
-_SCALARS: Final = frozenset({str, int, float, bool, type(None), bytes, _Marker})
 """A secret whose plaintext is not available (ciphertext): present, unreadable."""
+_SCALARS: Final = frozenset({str, int, float, bool, type(None), bytes, _Marker})
 
 
 def is_unknown(value: Any) -> bool:
-    return value is UNKNOWN or (isinstance(value, str) and value in UNKNOWN_SENTINELS)
+    """True for the UNKNOWN marker, an unknown sentinel, or a secret wrapping one (a secret output not computed yet)."""
+    if value is UNKNOWN:
+        return True
+    kind = type(value)
+    if kind is str:
+        return value in UNKNOWN_SENTINELS
+    if kind is dict:
+        return value.get(SIG_KEY) == SECRET_SIG and is_unknown(value.get("value"))
+    return isinstance(value, str) and value in UNKNOWN_SENTINELS
 
 
 def _is_mapping(value: Any) -> bool:
@@ -89,6 +97,8 @@ def unwrap_secret(value: Any) -> Any:
 def _step(value: Any, key: str | int) -> Any:
     if is_secret(value):
         value = unwrap_secret(value)
+        if value is SECRET_PRESENT:
+            return UNKNOWN  # inside ciphertext: present, but nothing under it can be read
     if type(key) is int:
         if _is_sequence(value):
             return value[key] if -len(value) <= key < len(value) else None
@@ -104,10 +114,11 @@ def _parts(path: str) -> tuple[str | int, ...]:
 
 
 def get(props: Any, path: str) -> Any:
-    """Value at a dotted path (`a.b.0.c`), or UNKNOWN / MISSING / SECRET_PRESENT.
+    """Value at a dotted path (`a.b.0.c`), or UNKNOWN / MISSING.
 
-    A secret on the path is unwrapped for reading; callers that report values
-    must pass them through `redact` first.
+    A secret on the path is unwrapped for reading; one whose plaintext is not
+    available (ciphertext) reads as UNKNOWN. Callers that report values must
+    pass them through `redact` (or `checks.shown`) first.
     """
     value = props
     for part in _parts(path):
@@ -116,11 +127,33 @@ def get(props: Any, path: str) -> Any:
         value = _step(value, part)
         if value is None:
             return MISSING
+    return read(value)
+
+
+def read(value: Any) -> Any:
+    """One value ready for comparison: secrets unwrapped, unknowns as UNKNOWN.
+
+    Ciphertext cannot be compared with anything, so it reads as UNKNOWN
+    (presence is `is_ciphertext_at`'s question).
+    """
     if is_unknown(value):
         return UNKNOWN
     if is_secret(value):
-        return unwrap_secret(value)
+        inner = unwrap_secret(value)
+        return UNKNOWN if inner is SECRET_PRESENT or is_unknown(inner) else inner
     return value
+
+
+def is_ciphertext_at(props: Any, path: str) -> bool:
+    """True when the value at `path` sits in a secret whose plaintext is not available: set, but unreadable."""
+    value = props
+    for part in _parts(path):
+        if is_secret(value) and unwrap_secret(value) is SECRET_PRESENT:
+            return True
+        value = _step(value, part)
+        if value is None or value is UNKNOWN:
+            return False
+    return is_secret(value) and unwrap_secret(value) is SECRET_PRESENT
 
 
 def is_secret_at(props: Any, path: str) -> bool:
@@ -136,11 +169,11 @@ def is_secret_at(props: Any, path: str) -> bool:
 
 
 def truth(value: Any) -> bool | None:
-    """Tri-state boolean: True, False (absent counts as False), None when unknown.
+    """Tri-state boolean: True, False (absent counts as False), None when unknown or unreadable.
 
     Strings "true"/"false" are accepted as the engine sometimes sends them.
     """
-    if is_unknown(value):
+    if is_unknown(value) or value is SECRET_PRESENT:
         return None
     if value is MISSING or value is None:
         return False
@@ -180,10 +213,14 @@ def as_list(value: Any) -> list[Any]:
 
 
 def contains_unknown(value: Any, _depth: int = 0) -> bool:
+    """True when anything inside is unknown or unreadable (ciphertext)."""
     if is_unknown(value):
         return True
     if _depth > 64:
         return False
+    if is_secret(value):
+        inner = unwrap_secret(value)
+        return inner is SECRET_PRESENT or contains_unknown(inner, _depth + 1)
     if isinstance(value, Mapping):
         return any(contains_unknown(v, _depth + 1) for v in value.values())
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):

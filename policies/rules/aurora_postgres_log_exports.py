@@ -1,6 +1,6 @@
 from policies.model import Outcome, Resource, fail, not_applicable, unknown
 from policies.registry import Context
-from policies.values import MISSING, REDACTED, UNKNOWN, as_list, get, is_secret_at, is_unknown
+from policies.values import MISSING, REDACTED, UNKNOWN, as_list, get, is_secret, is_secret_at, read
 
 RULE_ID = "FERPA-LOG-06"
 
@@ -17,15 +17,17 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     exports = get(resource.props, "enabledCloudwatchLogsExports")
     if exports is UNKNOWN:
         return [unknown("enabledCloudwatchLogsExports is not known during preview")]
-    items = as_list(exports)
+    items = [read(item) for item in as_list(exports)]
     if "postgresql" in items:
         return []
-    if any(is_unknown(item) for item in items):
+    if any(item is UNKNOWN for item in items):
         return [unknown("enabledCloudwatchLogsExports contains values not known during preview")]
     if exports is MISSING:
         shown = "absent"
     elif is_secret_at(resource.props, "enabledCloudwatchLogsExports"):
         shown = REDACTED
+    elif any(is_secret(item) for item in as_list(exports)):
+        shown = "a list holding secrets"
     else:
         shown = repr([i for i in items if isinstance(i, str)])
     return [fail(f"enabledCloudwatchLogsExports is {shown}; it must include \"postgresql\" to log database activity")]

@@ -38,6 +38,10 @@ class Baseline:
     types: tuple[str, ...]
     props: dict[str, Any]
     required: tuple[str, ...] = field(default_factory=tuple)
+    presence_only: tuple[str, ...] = field(default_factory=tuple)
+    """Required values the rule only tests for presence: an unreadable (ciphertext) secret there is set, so known."""
+    secrecy_only: tuple[str, ...] = field(default_factory=tuple)
+    """Required values the rule only tests for being secret: any secret wrapper there answers it."""
 
 
 KEY_OWNER_ONLY = {"Version": "2012-10-17", "Statement": [
@@ -79,11 +83,11 @@ BASELINES: dict[str, list[Baseline]] = {
                               {"transitEncryptionEnabled": True, "transitEncryptionMode": "required"},
                               ("transitEncryptionEnabled", "transitEncryptionMode"))],
     "FERPA-TLS-02": [Baseline("token", (REPLICATION_GROUP,), {"authToken": secret("a-long-auth-token")},
-                              ("authToken",))],
+                              ("authToken",), presence_only=("authToken",))],
     "FERPA-TLS-03": [
         Baseline("https", LISTENERS, {"protocol": "HTTPS", "port": 443, "certificateArn": CERT, "sslPolicy": TLS13,
                                       "defaultActions": FORWARD},
-                 ("protocol", "certificateArn", "sslPolicy")),
+                 ("protocol", "certificateArn", "sslPolicy"), presence_only=("certificateArn",)),
         Baseline("redirect", LISTENERS,
                  {"protocol": "HTTP", "port": 80,
                   "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443"}}]},
@@ -145,8 +149,9 @@ BASELINES: dict[str, list[Baseline]] = {
                   "policy.Statement.0.Resource")),
     ],
     "FERPA-IAM-02": [
-        Baseline("cluster", (CLUSTER,), {"masterPassword": secret("pw")}, ("masterPassword",)),
-        Baseline("instance", (INSTANCE,), {"password": secret("pw")}, ("password",)),
+        Baseline("cluster", (CLUSTER,), {"masterPassword": secret("pw")}, ("masterPassword",),
+                 secrecy_only=("masterPassword",)),
+        Baseline("instance", (INSTANCE,), {"password": secret("pw")}, ("password",), secrecy_only=("password",)),
     ],
     "FERPA-IAM-04": [Baseline("iam-auth", (CLUSTER, INSTANCE), {"iamDatabaseAuthenticationEnabled": True},
                               ("iamDatabaseAuthenticationEnabled",))],

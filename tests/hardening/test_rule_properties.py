@@ -24,6 +24,7 @@ from policies.graph import Graph
 from policies.model import Outcome, Resource, Status
 from policies.registry import Rule, all_rules
 from policies.settings import PolicySettings
+from policies.values import SECRET_SIG, SIG_KEY
 from tests.hardening import tally
 from tests.hardening.baselines import BASELINES, Baseline
 from tests.hardening.strategies import (
@@ -148,8 +149,16 @@ def replaced(props: dict[str, Any], path: str, sentinel: str) -> dict[str, Any]:
                          ids=[f"{r}-{b.label}" for r, b in baseline_cases()])
 def test_one_unknown_required_value_is_never_pass_nor_fail(rule_id: str, baseline: Baseline) -> None:
     rule = rule_by_id(rule_id)
+    wrapped_unknowns = [*SENTINELS, *({SIG_KEY: SECRET_SIG, "value": s} for s in SENTINELS)]
+    ciphertext = {SIG_KEY: SECRET_SIG, "ciphertext": "AAAAbm90LXJlYWRhYmxl"}
     for path in baseline.required:
-        for sentinel in SENTINELS:
+        if path in baseline.secrecy_only:
+            unreadable = list(SENTINELS)
+        elif path in baseline.presence_only:
+            unreadable = wrapped_unknowns
+        else:
+            unreadable = [*wrapped_unknowns, ciphertext]
+        for sentinel in unreadable:
             props = replaced(baseline.props, path, sentinel)
             for type_ in baseline.types:
                 resource = Resource(urn_of(type_, "subject"), type_, "subject", props)
