@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf import empty_pb2, json_format, struct_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
 
 from policies.model import Enforcement, Finding, Resource, Status
@@ -265,7 +265,3 @@ def analyze_all(host: AnalyzerHost, resources: list[Resource], use_outputs: bool
             findings.extend(diagnostics_to_findings(host.analyze(resource), default_urn=resource.urn, types=types))
     findings.extend(diagnostics_to_findings(host.analyze_stack(resources, use_outputs), types=types))
     return findings
-
-
-def struct_to_dict(message: struct_pb2.Struct) -> dict[str, Any]:
-    return json_format.MessageToDict(message)

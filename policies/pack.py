@@ -10,6 +10,8 @@ reported; `not_applicable` -> args.not_applicable when it is the only outcome.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -33,7 +35,6 @@ from policies.registry import Rule, all_rules
 from policies.settings import ConfigError, PolicySettings, config_schema, policy_settings
 
 PACK_NAME = "ferpaguard-ferpa-aws"
-UNKNOWN_PREFIX = "unknown: "
 RULES_URL = "https://github.com/ferpaguard/ferpaguard/blob/main/docs/rules.md"
 
 _SEVERITY = {
@@ -72,12 +73,22 @@ def plain(value: Any, _depth: int = 0) -> Any:
     return value
 
 
-def _settings(meta: RuleMeta, config: Mapping[str, Any] | None) -> PolicySettings:
+def _settings(meta: RuleMeta, config: Mapping[str, Any] | None) -> PolicySettings | str:
+    """The policy's validated settings, or the configuration error as text.
+
+    The engine checks config only against the property schemas; unknown keys and
+    impossible waiver dates get through, so the pack checks again, once per
+    distinct config rather than once per resource.
+    """
+    return _parsed_settings(meta.id, json.dumps(config or {}, sort_keys=True, default=str))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_settings(rule_id: str, config_json: str) -> PolicySettings | str:
     try:
-        return policy_settings(meta, None, dict(config or {}))
-    except ConfigError:
-        # The Pulumi engine validates config against the schema before it reaches the pack.
-        return PolicySettings(meta.enforcement, meta.defaults())
+        return policy_settings(load_catalogue().rule(rule_id), None, json.loads(config_json))
+    except ConfigError as error:
+        return f"invalid policy configuration: {error}"
 
 
 def _raise_unknowns(unknowns: list[str]) -> None:
@@ -109,8 +120,11 @@ def _resource_validator(rule: Rule) -> Callable[..., None]:
     def validate(args: Any, report_violation: Callable[..., None]) -> None:
         if not rule.applies_to(args.resource_type):
             return
-        resource = Resource(urn=args.urn, type=args.resource_type, name=args.name, props=plain(args.props))
         settings = _settings(rule.meta, args.get_config())
+        if isinstance(settings, str):
+            report_violation(settings)
+            return
+        resource = Resource(urn=args.urn, type=args.resource_type, name=args.name, props=plain(args.props))
         outcomes = run_resource_rule(rule, resource, settings)
         if all(o.status is Status.NOT_APPLICABLE for o in outcomes):
             args.not_applicable(outcomes[0].message)
@@ -126,6 +140,10 @@ def _resource_validator(rule: Rule) -> Callable[..., None]:
 
 def _stack_validator(rule: Rule) -> Callable[..., None]:
     def validate(args: Any, report_violation: Callable[..., None]) -> None:
+        settings = _settings(rule.meta, args.get_config())
+        if isinstance(settings, str):
+            report_violation(settings)
+            return
         resources = [
             Resource(
                 urn=r.urn,
@@ -139,7 +157,6 @@ def _stack_validator(rule: Rule) -> Callable[..., None]:
             for r in args.resources
         ]
         graph = Graph(resources)
-        settings = _settings(rule.meta, args.get_config())
         outcomes = run_stack_rule(rule, graph, settings)
         names = {r.urn: r.name for r in resources}
         _report(

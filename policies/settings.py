@@ -45,7 +45,7 @@ class ConfigError(ValueError):
 def config_schema(meta: RuleMeta) -> dict[str, Any]:
     properties = {name: dict(spec) for name, spec in meta.config.items()}
     properties["waivers"] = WAIVER_SCHEMA
-    return {"type": "object", "properties": properties}
+    return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
 @dataclass(frozen=True, slots=True)

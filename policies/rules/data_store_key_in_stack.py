@@ -54,8 +54,8 @@ def _judge(graph: Graph, store: Resource, key_path: str) -> Outcome:
     if is_aws_managed_key(value):
         message = f"{key_path} {safe} is an AWS-managed key alias, not a customer-managed key"
         return fail(message, store.urn, **{key_path: safe})
-    return passed(
-        f"{key_path} is a literal key outside this stack; whether it is customer-managed is not visible offline",
+    return unknown(
+        f"{key_path} names a key outside this stack; whether it is customer-managed is not visible offline",
         store.urn,
         **{key_path: safe},
     )

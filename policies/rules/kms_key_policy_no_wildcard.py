@@ -7,6 +7,20 @@ RULE_ID = "FERPA-ENC-10"
 
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
 GRANT_FIELDS = frozenset({"Effect", "Principal", "NotPrincipal"})
+# Condition keys that limit who the caller is. Others (aws:SecureTransport, kms:ViaService on its own)
+# leave a wildcard grant open to every AWS account.
+CALLER_KEYS = frozenset(
+    {"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:sourceaccount", "aws:principalarn"}
+)
+
+
+def _restricts_caller(statement: Statement) -> bool:
+    """A condition on the caller's identity without wildcard values (values unknown in preview count)."""
+    for keys in statement.conditions.values():
+        for name, values in keys.items():
+            if name.lower() in CALLER_KEYS and not any("*" in value for value in values):
+                return True
+    return False
 
 
 def _wildcard_grant(statement: Statement) -> str | None:
@@ -27,16 +41,17 @@ def _judge(statement: Statement, secret: bool) -> Outcome | None:
         return None
     if statement.condition_unknown:
         return unknown(f"policy {label}: Condition is not known during preview")
-    if statement.is_allow and not statement.has_condition:
+    if statement.is_allow and not _restricts_caller(statement):
         reason = _wildcard_grant(statement)
         if reason:
+            limit = "a Condition that does not restrict the caller" if statement.has_condition else "no Condition"
             return fail(
-                f"policy {label} allows {reason} with no Condition: any AWS account may use the key",
+                f"policy {label} allows {reason} with {limit}: any AWS account may use the key",
                 statement=statement.index + 1 if secret else statement.sid or statement.index + 1,
                 actions=[] if secret else list(statement.actions),
             )
     pending = GRANT_FIELDS & set(statement.unknown_fields)
-    if pending and not statement.has_condition:
+    if pending and not _restricts_caller(statement):
         return unknown(f"policy {label}: {', '.join(sorted(pending))} not known during preview")
     return None
 

@@ -73,16 +73,23 @@ def _rules_of(resource: Resource) -> list[IngressRule] | str | None:
     return [IngressRule("rule", cidrs, get(props, "ipProtocol"), get(props, "fromPort"), get(props, "toPort"))]
 
 
+# A public range this wide is "the internet" for practical purposes: 0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0.
+MAX_INTERNET_PREFIX = {4: 8, 6: 16}
+
+
 def _is_internet(cidr: Any) -> bool | None:
-    """True for a prefix-0 network (0.0.0.0/0, ::/0 and spellings of them); None when unknown."""
+    """True for 0.0.0.0/0, ::/0 and any other public range of /8 (IPv4) or /16 (IPv6) or wider; None when unknown."""
     if is_unknown(cidr) or cidr is SECRET_PRESENT or is_secret(cidr):
         return None
     if not isinstance(cidr, str):
         return False
     try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
+        network = ipaddress.ip_network(cidr.strip(), strict=False)
     except ValueError:
         return False
+    if network.prefixlen == 0:
+        return True
+    return network.prefixlen <= MAX_INTERNET_PREFIX[network.version] and not network.is_private
 
 
 def _whole(value: Any) -> int | None:

@@ -141,3 +141,26 @@ def test_odd_values_never_raise(odd):
     assert_no_rule_error(run(RULE, res(KEY, {"policy": odd})))
     assert_no_rule_error(run(RULE, res(KEY, {"policy": {"Statement": [{"Effect": odd, "Principal": odd,
                                                                         "Action": odd, "Condition": odd}]}})))
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"Bool": {"aws:SecureTransport": "true"}},
+        {"StringEquals": {"kms:ViaService": "rds.us-east-1.amazonaws.com"}},
+        {"StringLike": {"kms:CallerAccount": "*"}},
+    ],
+    ids=["secure-transport", "via-service-alone", "wildcard-account"],
+)
+def test_condition_that_does_not_restrict_the_caller_still_fails(condition: dict) -> None:
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Condition": condition}
+    outcome = only(run(RULE, res(KEY, {"policy": {"Statement": [statement]}})))
+    assert outcome.status is Status.FAIL
+    assert "does not restrict the caller" in outcome.message
+
+
+def test_caller_account_condition_makes_a_wildcard_principal_acceptable() -> None:
+    statement = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["kms:Decrypt"],
+                 "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333",
+                                                "kms:ViaService": "rds.us-east-1.amazonaws.com"}}}
+    assert only(run(RULE, res(KEY, {"policy": {"Statement": [statement]}}))).status is Status.PASS

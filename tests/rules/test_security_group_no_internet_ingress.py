@@ -131,3 +131,16 @@ def test_odd_input_never_raises(odd):
     assert_no_rule_error(run(RULE_ID, group({**HTTPS_WORLD, "cidrBlocks": odd})))
     assert_no_rule_error(run(RULE_ID, res(INGRESS_RULE, {"cidrIpv4": "0.0.0.0/0", "toPort": odd, "ipProtocol": "tcp"})))
     assert_no_rule_error(run(RULE_ID, group(HTTPS_WORLD), internetPorts=odd))
+
+
+@pytest.mark.parametrize("cidrs", [["0.0.0.0/1", "128.0.0.0/1"], ["1.0.0.0/2"], ["2000::/3"]])
+def test_very_wide_public_ranges_count_as_the_internet(cidrs):
+    rule_ = {"protocol": "tcp", "fromPort": 0, "toPort": 65535, "cidrBlocks": [c for c in cidrs if ":" not in c],
+             "ipv6CidrBlocks": [c for c in cidrs if ":" in c]}
+    outcomes = run(RULE_ID, group(rule_))
+    assert statuses(outcomes) == ["fail"]
+
+
+def test_private_and_narrow_public_ranges_are_not_the_internet():
+    rule_ = {"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["10.0.0.0/8", "203.0.113.0/24"]}
+    assert statuses(run(RULE_ID, group(rule_))) == ["pass"]
