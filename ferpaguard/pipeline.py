@@ -123,6 +123,9 @@ def _evaluate_all(
             "evaluated by the policy pack over the Analyzer gRPC protocol: passes are not reported "
             "by that protocol, and waived failures are suppressed by the pack"
         )
+        for waiver in run.waivers:
+            if waiver["state"] != "expired":
+                waiver["state"] = "not observable (the pack suppresses waived failures)"
     if options.with_checkov:
         _run_checkov(run, inputs, output)
     run.finished = dt.datetime.now(dt.UTC)

@@ -56,16 +56,18 @@ class Graph:
     def _index(self) -> dict[str, list[Resource]]:
         if self._value_index is None:
             index: dict[str, list[Resource]] = defaultdict(list)
+            # The property set a stack policy sees (outputs in audits, inputs in previews), as
+            # in the Analyzer protocol. The protocol carries no resource id, so the export loader
+            # copies a deployed resource's id into its outputs; `resource.id` here serves callers
+            # that build Resources by hand.
             for resource in self.resources:
+                source = self.props(resource)
                 seen: set[str] = set()
-                for source in (resource.outputs, resource.props):
-                    if not source:
-                        continue
-                    for key in _REFERENCE_OUTPUTS:
-                        value = source.get(key)
-                        if type(value) is str and value and value not in seen and not is_unknown(value):
-                            seen.add(value)
-                            index[value].append(resource)
+                for key in _REFERENCE_OUTPUTS:
+                    value = source.get(key)
+                    if type(value) is str and value and value not in seen and not is_unknown(value):
+                        seen.add(value)
+                        index[value].append(resource)
                 if resource.id and resource.id not in seen:
                     index[resource.id].append(resource)
             self._value_index = index

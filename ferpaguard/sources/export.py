@@ -311,6 +311,9 @@ class _ResourceReader:
             provider = self.text(provider, urn, "provider")
         if type(id_) is not str:
             id_ = self.text(id_, urn, "id")
+        if id_ and outputs and "id" not in outputs:
+            # Stack policies see outputs only (the Analyzer protocol has no id field): keep the id reachable.
+            outputs = {**outputs, "id": id_}
         custom = get("custom")
         resource = Resource(
             urn=urn,

@@ -129,3 +129,25 @@ def test_pack_that_cannot_start_is_a_host_error(tmp_path: Path) -> None:
     (tmp_path / "__main__.py").write_text("raise SystemExit('broken pack: missing dependency')\n")
     with pytest.raises(HostError, match="did not start"):
         AnalyzerHost(tmp_path).start()
+
+
+def test_invalid_policy_config_is_reported_not_silently_replaced(host: AnalyzerHost) -> None:
+    """The engine checks config only against property schemas; an impossible waiver date gets through to the pack."""
+    from google.protobuf import struct_pb2
+
+    properties = struct_pb2.Struct()
+    properties.update({"waivers": [{"resource": "*", "reason": "r", "approver": "a", "expires": "2027-02-30"}]})
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    request.policyConfig["rds-storage-encrypted-cmk"].CopyFrom(
+        analyzer_pb2.PolicyConfig(enforcementLevel=analyzer_pb2.MANDATORY, properties=properties))
+    assert host.stub is not None
+    host.stub.Configure(request)
+    try:
+        cluster = res("aws:rds/cluster:Cluster", "db", engine="aurora-postgresql", storageEncrypted=True,
+                      kmsKeyId=KEY_ARN)
+        messages = [f.message for f in diagnostics_to_findings(host.analyze(cluster), default_urn=cluster.urn)
+                    if f.rule_id == "FERPA-ENC-01"]
+        assert messages == ["invalid policy configuration: rds-storage-encrypted-cmk.waivers[0].expires: "
+                            "not a valid date: '2027-02-30'"]
+    finally:
+        host.configure(parse({}, [r.meta for r in all_rules()]))

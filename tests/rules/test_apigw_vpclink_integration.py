@@ -9,7 +9,10 @@ LINK_ID = "vl-abc123"
 
 
 def link(resource_id=LINK_ID):
-    return res(VPC_LINK, {"name": "records-link", "targetArn": "arn:nlb"}, name="records-link", id=resource_id)
+    """A VPC Link; with an id it is deployed, and its outputs (as a stack export has them) carry the id."""
+    props = {"name": "records-link", "targetArn": "arn:nlb"}
+    outputs = {**props, "id": resource_id} if resource_id else {}
+    return res(VPC_LINK, props, name="records-link", id=resource_id, outputs=outputs)
 
 
 def integration(connection_id=LINK_ID, deps=None, **props):
@@ -19,7 +22,7 @@ def integration(connection_id=LINK_ID, deps=None, **props):
 
 def test_integration_using_a_stack_vpc_link_passes():
     vpc_link, subject = link(), integration()
-    outcome = only(for_urn(run_stack(RULE_ID, [vpc_link, subject]), subject.urn))
+    outcome = only(for_urn(run_stack(RULE_ID, [vpc_link, subject], use_outputs=True), subject.urn))
     assert outcome.status == "pass"
     assert outcome.message == "uses VPC Link records-link"
     assert outcome.evidence == {"vpcLinks": [vpc_link.urn]}
@@ -50,8 +53,8 @@ def test_missing_connection_id_fails():
 
 
 def test_connection_id_of_another_resource_type_fails():
-    other = res("aws:ec2/vpc:Vpc", {}, name="vpc", id=LINK_ID)
-    assert statuses(run_stack(RULE_ID, [other, integration()])) == ["fail"]
+    other = res("aws:ec2/vpc:Vpc", {}, name="vpc", id=LINK_ID, outputs={"id": LINK_ID})
+    assert statuses(run_stack(RULE_ID, [other, integration()], use_outputs=True)) == ["fail"]
 
 
 def test_stage_variable_connection_is_unknown():

@@ -34,7 +34,7 @@ def key():
 
 
 def judge(store, *others):
-    outcomes = run_stack(RULE, [store, *others])
+    outcomes = run_stack(RULE, [store, *others], use_outputs=True)  # the key's arn is an output, as in an export
     return only([o for o in outcomes if o.urn == store.urn])
 
 
