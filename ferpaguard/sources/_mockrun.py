@@ -247,7 +247,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         if record["type"] == ROOT_STACK_TYPE:
             record["outputs"] = monitor.stack_outputs
     monitor.records.sort(key=construction.position)
-    secrets: set[str] = set(job["secret_values"])
+    secrets: set[str] = set(job["secret_values"]) | set(job.get("override_values", ()))
     for record in monitor.records:
         secrets |= secret_strings(record["props"]) | secret_strings(record.get("outputs", {}))
     if error is not None:

@@ -198,6 +198,9 @@ def start_program(
         "config": config.values,
         "secret_keys": sorted(config.secret_keys),
         "secret_values": [v for k, v in config.values.items() if k in config.secret_keys],
+        # `--config` is how users pass secrets offline; a program may read one with require_secret
+        # and fail before any resource holds it, so error text is redacted of all of them.
+        "override_values": sorted({str(v) for v in config_overrides.values()}),
         "workdir": str(program_dir),
         "program": str(project.run_target),
         "program_path_dir": str(project.run_target if project.run_target.is_dir() else project.run_target.parent),
@@ -246,9 +249,9 @@ class PendingRun:
             result: dict[str, Any] = orjson.loads(stdout)
         except orjson.JSONDecodeError:
             lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+            last = _redact_config(lines[-1], self._job) if lines else "no output"
             raise ProgramError(
-                f"{main_display}: the program process ended abnormally (exit {self._process.returncode}): "
-                f"{lines[-1] if lines else 'no output'}"
+                f"{main_display}: the program process ended abnormally (exit {self._process.returncode}): {last}"
             ) from None
         if not result["ok"]:
             raise ProgramError(_missing_config_hint(result["error"]["message"], self._config.undecryptable))
@@ -268,6 +271,14 @@ class PendingRun:
             log=result.get("log", ""),
             timings=result.get("timings", {}) | {"total": duration},
         )
+
+
+def _redact_config(text: str, job: Mapping[str, Any]) -> str:
+    """Text from a crashed program with every secret and `--config` value (3+ characters) replaced."""
+    for value in sorted({*job["secret_values"], *job["override_values"]}, key=len, reverse=True):
+        if len(value) >= 3:
+            text = text.replace(value, "[secret]")
+    return text
 
 
 def _resource(record: Mapping[str, Any]) -> Resource:

@@ -4,6 +4,7 @@ the names and literals its module actually reads."""
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import inspect
 import itertools
@@ -119,7 +120,8 @@ def values_for(rule_id: str, secret_marker: bool = False) -> st.SearchStrategy[A
     keys = st.one_of(st.sampled_from(names), st.text(max_size=6))
     scalars = st.one_of(
         st.sampled_from(SENTINELS),
-        st.sampled_from(ODD_VALUES),
+        # Copies: set_path writes into containers, and the shared ODD_VALUES must never change.
+        st.sampled_from(ODD_VALUES).map(copy.deepcopy),
         st.none(),
         st.booleans(),
         st.integers(min_value=-(2**64), max_value=2**64),
@@ -181,9 +183,9 @@ def _child(container: Any, part: str, fresh: Any, replace: bool = False) -> Any:
 
 
 def _combine(base: dict[str, Any], placed: list[tuple[str, Any]]) -> dict[str, Any]:
-    props = dict(base)
+    props = copy.deepcopy(base)
     for path, value in placed:
-        set_path(props, path, value)
+        set_path(props, path, copy.deepcopy(value))
     return props
 
 
