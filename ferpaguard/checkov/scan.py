@@ -170,7 +170,7 @@ def _finding(record: Any, conversion: Conversion, by_urn: Mapping[str, Resource]
     metas = rules_by_checkov_id().get(record.check_id, ())
     result = record.check_result.get("result")
     result_name = getattr(result, "value", str(result))
-    evaluated = [str(key) for key in record.check_result.get("evaluated_keys") or ()]
+    evaluated = sorted(str(key) for key in record.check_result.get("evaluated_keys") or ())
     unknown = conversion.unknown_attributes.get(urn, [])
     status = _status(result_name, evaluated, unknown)
     message = f"{record.check_name}: {address}"

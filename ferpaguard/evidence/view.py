@@ -17,7 +17,7 @@ from typing import Any
 from ferpaguard.evidence.determinism import iso, source_date_epoch
 from ferpaguard.run import InputRef, RunResult, summarise
 from policies.model import Finding, Status
-from policies.values import REDACTED, SIG_KEY, is_secret, redact
+from policies.values import REDACTED, SECRET_PRESENT, SIG_KEY, is_secret, redact, unwrap_secret
 
 MIN_SCRUB_LENGTH = 4
 """Shorter secret plaintexts are not scrubbed from free text: they would mangle ordinary words."""
@@ -29,12 +29,11 @@ def _secret_texts(value: Any, found: set[str], depth: int = 0) -> None:
     if depth > 32:
         return
     if is_secret(value):
-        for key in ("value", "plaintext"):
-            inner = value.get(key)
-            if isinstance(inner, str | int | float) and not isinstance(inner, bool):
-                found.add(str(inner))
-            elif inner is not None:
-                _collect_leaves(inner, found, depth + 1)
+        inner = unwrap_secret(value)  # decodes `--show-secrets` plaintext, which is JSON text
+        if isinstance(inner, str | int | float) and not isinstance(inner, bool):
+            found.add(str(inner))
+        elif inner is not None and inner is not SECRET_PRESENT:
+            _collect_leaves(inner, found, depth + 1)
         return
     if isinstance(value, Mapping):
         for item in value.values():

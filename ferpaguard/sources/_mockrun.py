@@ -172,9 +172,10 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
                 "name": request.name,
                 "props": MessageToDict(props),
                 "parent": request.parent or None,
-                "dependencies": list(getattr(request, "dependencies", ())),
+                # The SDK builds these from sets, whose order changes with each process: sort them.
+                "dependencies": sorted(getattr(request, "dependencies", ())),
                 "propertyDependencies": {
-                    key: list(deps.urns) for key, deps in getattr(request, "propertyDependencies", {}).items()
+                    key: sorted(deps.urns) for key, deps in getattr(request, "propertyDependencies", {}).items()
                 },
                 "provider": request.provider or None,
                 "id": id_,

@@ -73,3 +73,14 @@ def test_two_runs_with_source_date_epoch_are_byte_identical(tmp_path: Path) -> N
     assert len(runs[0]) >= 11
     different = [name for name in runs[0] if runs[0][name] != runs[1][name]]
     assert different == []
+
+
+def test_gate_evidence_is_identical_across_processes_with_different_hash_seeds(tmp_path: Path) -> None:
+    """Set and dict orders change with PYTHONHASHSEED; nothing in the evidence may depend on them."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}"
+        assert gate(".", out, "--with-checkov", env={"SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": seed}) == 0
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0].keys() == outputs[1].keys()
+    assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []
