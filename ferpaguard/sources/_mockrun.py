@@ -248,11 +248,11 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         if record["type"] == ROOT_STACK_TYPE:
             record["outputs"] = monitor.stack_outputs
     monitor.records.sort(key=construction.position)
-    secrets: set[str] = set(job["secret_values"]) | set(job.get("override_values", ()))
+    secrets: set[str] = set(job["secret_values"])
     for record in monitor.records:
         secrets |= secret_strings(record["props"]) | secret_strings(record.get("outputs", {}))
     if error is not None:
-        error["message"] = redact_text(error["message"], secrets)
+        error["message"] = redact_text(error["message"], secrets | set(job.get("override_values", ())))
     return {
         "ok": error is None,
         "error": error,
