@@ -162,9 +162,11 @@ def verify(directory: Path, public_key: Path | None) -> None:
     if result.not_a_bundle:
         raise UserError(result.problems[0] if result.problems else f"{directory}: not an evidence bundle")
     if result.ok:
-        click.echo(f"ok: {directory} intact and signature valid")
-        for note in [*result.notes, *result.problems]:
-            click.echo(f"note: {note}")
+        if result.key_from_bundle:
+            click.echo(f"ok: {directory} unchanged since it was signed, by whoever holds the bundle's own key "
+                       "(integrity only; pass --public-key to check who signed it)")
+        else:
+            click.echo(f"ok: {directory} intact and signed by the given public key")
         _exit(EXIT_OK)
     for problem in result.problems:
         click.echo(f"FAILED: {problem}")

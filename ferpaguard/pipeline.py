@@ -197,12 +197,24 @@ def _emit(
             output_dir.mkdir(parents=True, exist_ok=True)
             written = evidence.write_all(run, formats, output_dir)
             if bundle:
+                _refuse_foreign_files(output_dir, written)
                 written += evidence.write_bundle(output_dir, run, signing_key)
         except OSError as error:
             raise UserError(f"{output_dir}: cannot write outputs: {error.strerror or error}") from None
         except evidence.BundleError as error:
             raise UserError(f"--signing-key: {error}") from None
         output.info(f"wrote {len(written)} file(s) to {output_dir}")
+
+
+def _refuse_foreign_files(output_dir: Path, written: list[Path]) -> None:
+    """A bundle signs its whole directory: files this run did not write must not be signed as its evidence."""
+    from ferpaguard.evidence.bundle import evidence_files
+
+    ours = {path.resolve().relative_to(output_dir.resolve()).as_posix() for path in written}
+    foreign = [path for path in evidence_files(output_dir) if path not in ours]
+    if foreign:
+        raise UserError(f"{output_dir} holds {len(foreign)} file(s) this run did not write (first: {foreign[0]}); "
+                        "a bundle signs the whole directory: use an empty one")
 
 
 def _finish(run: RunResult, soft_fail: bool) -> int:

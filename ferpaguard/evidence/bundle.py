@@ -67,6 +67,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def symlinks(directory: Path) -> list[str]:
+    """Relative paths of symbolic links under `directory`: a bundle holds regular files only."""
+    found = []
+    for root, dirs, files in os.walk(directory):
+        found += [Path(root, name).relative_to(directory).as_posix() for name in (*dirs, *files)
+                  if Path(root, name).is_symlink()]
+    return sorted(found)
+
+
 def evidence_files(directory: Path) -> list[str]:
     """Relative POSIX paths of the files to cover, sorted; the bundle's own files excluded."""
     found = []
@@ -137,6 +146,9 @@ def write_bundle(
 
     `save_generated_key`, when given and no signing key is, receives the generated private key (mode 0600).
     """
+    linked = symlinks(output_dir)
+    if linked:
+        raise BundleError(f"{output_dir}/{linked[0]} is a symbolic link; a bundle holds regular files only")
     key = load_private_key(signing_key) if signing_key else Ed25519PrivateKey.generate()
     if signing_key is None and save_generated_key is not None:
         pem = key.private_bytes(
@@ -209,9 +221,12 @@ def _unsafe(path: str) -> bool:
 
 
 def _check_files(directory: Path, manifest: dict[str, Any]) -> list[str]:
-    problems = []
+    problems = [f"symlink: {path} (a bundle holds regular files only)" for path in symlinks(directory)]
     listed: set[str] = set()
-    for entry in manifest.get("files", []):
+    entries = manifest.get("files", [])
+    if not isinstance(entries, list):
+        return [*problems, f"{MANIFEST}: `files` is not a list"]
+    for entry in entries:
         path = str(entry.get("path", "")) if isinstance(entry, dict) else ""
         if _unsafe(path):
             problems.append(f"{MANIFEST}: unsafe path {path!r}")
@@ -264,7 +279,13 @@ def verify_bundle(directory: Path, public_key: Path | None = None) -> VerifyResu
             if payload is None:
                 result.problems.append(reason or f"{ENVELOPE}: invalid")
             else:
-                result.problems += _check_statement(payload, manifest_bytes)
-    result.problems += _check_files(directory, manifest)
+                try:
+                    result.problems += _check_statement(payload, manifest_bytes)
+                except (TypeError, AttributeError, KeyError, ValueError) as error:
+                    result.problems.append(f"{ENVELOPE}: malformed statement ({type(error).__name__})")
+    try:
+        result.problems += _check_files(directory, manifest)
+    except (TypeError, AttributeError, KeyError, ValueError) as error:
+        result.problems.append(f"{MANIFEST}: malformed ({type(error).__name__})")
     result.ok = not result.problems
     return result

@@ -44,3 +44,52 @@ def test_unusable_signing_key_is_an_input_error(tmp_path: Path) -> None:
                       "--bundle", "--signing-key", str(key), "--quiet")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def _bundle(out: Path) -> None:
+    done = ferpaguard("audit", "tests/fixtures/exports/reference_deployed.json", "--output-dir", str(out),
+                      "--format", "json", "--format", "oscal", "--bundle", "--quiet")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_symlinked_directory_fails_verification(tmp_path: Path) -> None:
+    out = tmp_path / "evidence"
+    _bundle(out)
+    elsewhere = tmp_path / "elsewhere"
+    (out / "oscal").rename(elsewhere)
+    (out / "oscal").symlink_to(elsewhere, target_is_directory=True)
+    done = ferpaguard("evidence", "verify", str(out))
+    assert done.returncode == 1
+    assert "symlink: oscal" in done.stdout
+
+
+def test_a_malformed_manifest_fails_verification_without_a_traceback(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "evidence"
+    _bundle(out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["files"] = 5
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    done = ferpaguard("evidence", "verify", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_verification_without_a_key_says_it_proves_integrity_only(tmp_path: Path) -> None:
+    out = tmp_path / "evidence"
+    _bundle(out)
+    done = ferpaguard("evidence", "verify", str(out))
+    assert done.returncode == 0
+    assert "integrity only" in done.stdout
+
+
+def test_bundle_refuses_to_sign_files_this_run_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "evidence"
+    out.mkdir()
+    (out / "notes-from-last-week.txt").write_text("not evidence of this run")
+    done = ferpaguard("audit", "tests/fixtures/exports/reference_deployed.json", "--output-dir", str(out),
+                      "--bundle", "--quiet")
+    assert done.returncode == 2
+    assert "notes-from-last-week.txt" in done.stderr
+    assert not (out / "manifest.json").exists()
