@@ -139,6 +139,10 @@ def _evaluate_via_pack(
     from ferpaguard.host import AnalyzerHost, HostError, analyze_all
     from ferpaguard.pack_info import PACK_ROOT
 
+    if not (PACK_ROOT / "__main__.py").is_file() or not (PACK_ROOT / "PulumiPolicy.yaml").is_file():
+        raise UserError(f"--via-pack needs the policy pack directory (PulumiPolicy.yaml, __main__.py); {PACK_ROOT} "
+                        "is an installed package, not a checkout of the pack")
+
     for item in inputs:
         project, _, stack = item.stack.rpartition("/")
         try:

@@ -243,6 +243,8 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     finally:
         sys.stdout, sys.stderr = real_stdout, real_stderr
     ran = time.perf_counter()
+    if error is None:
+        error = duplicate_urn_error(monitor.records, job["main_display"])
 
     for record in monitor.records:
         if record["type"] == ROOT_STACK_TYPE:
@@ -309,6 +311,19 @@ class ConstructionOrder:
 
     def position(self, record: dict[str, Any]) -> int:
         return self.index.get(record["urn"], len(self.index))
+
+
+def duplicate_urn_error(records: list[dict[str, Any]], main_display: str) -> dict[str, Any] | None:
+    """The engine refuses two resources with one URN (same type, name and parent chain); so does the gate."""
+    seen: set[str] = set()
+    for record in records:
+        if record["read"]:
+            continue
+        if record["urn"] in seen:
+            return {"message": f"{main_display}: duplicate resource URN {record['urn']}: "
+                               f"two resources of type {record['type']} are named {record['name']!r}"}
+        seen.add(record["urn"])
+    return None
 
 
 def redact_text(text: str, secrets: set[str]) -> str:
