@@ -78,6 +78,7 @@ class StackExport:
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pending_deletion: list[Resource] = field(default_factory=list)
+    """Resources present in the state but not judged: old copies awaiting deletion and external (read) ones."""
 
 
 def load_export(path: Path | str, data: bytes | None = None) -> StackExport:
@@ -223,6 +224,13 @@ def _load_resources(deployment: Mapping[str, Any], export: StackExport, label: s
             export.skipped.append(
                 {"urn": resource.urn, "type": resource.type, "reason": "old copy pending deletion after a replace"}
             )
+        elif raw.get("external") is True:
+            # Read with `Resource.get`: the stack looks it up but does not manage it (the gate sets these aside too).
+            export.pending_deletion.append(resource)
+            export.skipped.append(
+                {"urn": resource.urn, "type": resource.type, "reason": "external: read by the stack, not managed by it"}
+            )
+            live_urns.add(resource.urn)
         elif resource.urn in live_urns:
             raise ExportError(f"{label}: resource #{index}: duplicate URN {_shown(resource.urn)}")
         else:

@@ -352,3 +352,18 @@ def test_seed_export_fails_the_headline_rules_on_the_seed_resources() -> None:
         ("FERPA-NET-05", "student-alb-dev"),
     } <= failed
     assert MARKER not in json.dumps([f.to_dict() for f in findings])
+
+
+def test_external_resources_are_set_aside_not_judged(tmp_path: Path) -> None:
+    document = json.loads(SEED.read_text())
+    document["deployment"]["resources"].append({
+        "urn": "urn:pulumi:dev::proj::aws:rds/instance:Instance::looked-up", "type": "aws:rds/instance:Instance",
+        "custom": True, "external": True, "id": "legacy-db", "inputs": {},
+        "outputs": {"publiclyAccessible": True, "id": "legacy-db"},
+    })
+    path = tmp_path / "external.json"
+    path.write_text(json.dumps(document))
+    export = load_export(path)
+    assert [r.name for r in export.pending_deletion if r.name == "looked-up"] == ["looked-up"]
+    assert "looked-up" not in {r.name for r in resources_for_resource_rules(export)}
+    assert any(s["reason"].startswith("external") for s in export.skipped)
