@@ -1,6 +1,7 @@
 from policies.checks import require_cmk, require_true
 from policies.model import Outcome, Resource, Status
 from policies.registry import Context
+from policies.values import MISSING, get
 
 RULE_ID = "FERPA-ENC-03"
 
@@ -12,8 +13,11 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     if resource.type == SERVERLESS_CACHE:
         # Serverless caches are always encrypted at rest; only the key is a choice.
         return require_cmk(props, "kmsKeyId", "cached data")
+    if get(props, "atRestEncryptionEnabled") is MISSING and get(props, "engine") == "valkey":
+        # AWS encrypts Valkey replication groups at rest by default (Redis OSS: off by default).
+        return require_cmk(props, "kmsKeyId", "cached data")
     encrypted = require_true(
-        props, "atRestEncryptionEnabled", "cached data would be stored unencrypted (AWS's default is false)"
+        props, "atRestEncryptionEnabled", "cached data would be stored unencrypted (AWS's default for Redis OSS)"
     )
     if any(outcome.status is Status.FAIL for outcome in encrypted):
         return encrypted

@@ -9,11 +9,11 @@ WILDCARD_ACTIONS = frozenset({"*", "*:*"})
 
 
 def _is_admin(statement: Statement) -> bool:
-    return (
-        statement.is_allow
-        and any(action.strip() in WILDCARD_ACTIONS for action in statement.actions)
-        and any(resource.strip() == "*" for resource in statement.resources)
-    )
+    """Allow on (nearly) every action and every resource: Action "*", or NotAction, which allows all
+    but the listed actions; Resource "*", or NotResource, which covers all but the listed resources."""
+    every_action = bool(statement.not_actions) or any(a.strip() in WILDCARD_ACTIONS for a in statement.actions)
+    every_resource = bool(statement.not_resources) or any(r.strip() == "*" for r in statement.resources)
+    return statement.is_allow and every_action and every_resource
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
@@ -30,7 +30,8 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
         labels = ", ".join(f"statement #{s.index + 1}" if secret else s.label for s in admin)
         return [
             fail(
-                f"{labels} allows every action on every resource (Action \"*\", Resource \"*\")",
+                f"{labels} allows every action on every resource (Action \"*\" or NotAction, on Resource \"*\" "
+                "or NotResource)",
                 statements=[s.index for s in admin],
             )
         ]

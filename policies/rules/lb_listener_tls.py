@@ -64,7 +64,7 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
         redirect = _redirects_to_https(props)
         if redirect:
             return []
-        shown_protocol = "absent (HTTP, AWS's default)" if protocol is MISSING else "HTTP"
+        shown_protocol = "absent (HTTP on an ALB, TCP on an NLB: never TLS)" if protocol is MISSING else "HTTP"
         if redirect is None:
             return [unknown(f"protocol is {shown_protocol} and the default action is not known during preview")]
         return [

@@ -23,7 +23,7 @@ def test_group_without_at_rest_encryption_fails(value):
     outcome = only(run(RULE, res(GROUP, props)))
     assert outcome.status is Status.FAIL
     assert outcome.message.startswith("atRestEncryptionEnabled is")
-    assert "AWS's default is false" in outcome.message
+    assert "AWS's default for Redis OSS" in outcome.message
 
 
 def test_absent_encryption_says_absent():
@@ -64,3 +64,15 @@ def test_odd_values_never_raise(odd):
     assert_no_rule_error(run(RULE, group(atRestEncryptionEnabled=odd)))
     assert_no_rule_error(run(RULE, group(kmsKeyId=odd)))
     assert_no_rule_error(run(RULE, res(SERVERLESS, {"kmsKeyId": odd})))
+
+
+def test_valkey_is_encrypted_at_rest_by_default_but_still_needs_a_cmk() -> None:
+    from policies.model import Status as S
+    from tests.rules.helpers import res as make
+    from tests.rules.helpers import run as run_rule
+
+    group = "aws:elasticache/replicationGroup:ReplicationGroup"
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert [o.status for o in run_rule("FERPA-ENC-03", make(group, {"engine": "valkey", "kmsKeyId": key}))] == [S.PASS]
+    outcomes = run_rule("FERPA-ENC-03", make(group, {"engine": "valkey"}))
+    assert [o.status for o in outcomes] == [S.FAIL] and "kmsKeyId is not set" in outcomes[0].message

@@ -44,7 +44,10 @@ def test_scoped_policy_passes(type_):
 def test_allow_everything_fails(statement):
     outcome = only(run(RULE_ID, policy(policy_json(READ_RECORDS, statement))))
     assert outcome.status == "fail"
-    assert outcome.message == 'statement \'Admin\' allows every action on every resource (Action "*", Resource "*")'
+    assert outcome.message == (
+        'statement \'Admin\' allows every action on every resource '
+        '(Action "*" or NotAction, on Resource "*" or NotResource)'
+    )
     assert outcome.evidence == {"statements": [1]}
 
 
@@ -103,3 +106,13 @@ def test_secret_document_is_evaluated_without_naming_statements():
 def test_odd_input_never_raises(odd):
     assert_no_rule_error(run(RULE_ID, policy(odd)))
     assert_no_rule_error(run(RULE_ID, policy({"Statement": [{"Effect": "Allow", "Action": odd, "Resource": odd}]})))
+
+
+def test_not_action_on_every_resource_is_admin_too() -> None:
+    from tests.rules.helpers import policy_json
+    from tests.rules.helpers import res as make
+    from tests.rules.helpers import run as run_rule
+
+    document = policy_json({"Effect": "Allow", "NotAction": "iam:DeleteAccountPasswordPolicy", "Resource": "*"})
+    outcomes = run_rule("FERPA-IAM-01", make("aws:iam/policy:Policy", {"policy": document}))
+    assert [o.status.value for o in outcomes] == ["fail"]

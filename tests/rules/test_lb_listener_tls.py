@@ -79,7 +79,7 @@ def test_http_forwarding_or_not_redirecting_to_https_fails(actions):
 def test_absent_protocol_is_http_by_default():
     outcome = only(run(RULE, res(LISTENER, {"defaultActions": FORWARD})))
     assert outcome.status is Status.FAIL
-    assert "protocol is absent (HTTP, AWS's default)" in outcome.message
+    assert "protocol is absent (HTTP on an ALB, TCP on an NLB: never TLS)" in outcome.message
 
 
 @pytest.mark.parametrize("protocol", ["TCP", "UDP", "TCP_UDP"])
