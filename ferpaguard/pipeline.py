@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -191,8 +192,13 @@ def _emit(
         from ferpaguard.evidence.determinism import canonical_json
         from ferpaguard.evidence.view import prepare
 
-        sys.stdout.write(canonical_json(findings_json.document(prepare(run))))
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(canonical_json(findings_json.document(prepare(run))))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`| head`): say so once, and keep Python from complaining at exit.
+            sys.stdout = open(os.devnull, "w")
+            raise UserError("standard output was closed before the JSON was written") from None
     else:
         output.findings_table(run.findings, show_passed=show_passed)
     output.summary(run)
@@ -318,7 +324,7 @@ def audit(exports: list[str], stacks: list[str], *, options: RunOptions) -> int:
                     data = sys.stdin.buffer.read() if path == "-" else None
                     loaded.append(load_export(path, data))
                 for stack in stacks:
-                    loaded.append(load_export(f"pulumi stack export --stack {stack}", _export_stack(stack)))
+                    loaded.append(load_export(f"pulumi-stack:{stack}", _export_stack(stack)))
         except ExportError as error:
             raise UserError(str(error)) from None
         # Loaded resources live until exit: keep the collector from re-scanning millions of objects.
@@ -331,7 +337,8 @@ def audit(exports: list[str], stacks: list[str], *, options: RunOptions) -> int:
 def _export_input(export: StackExport) -> StackInput:
     doomed = {id(r) for r in export.pending_deletion}
     resources = [r for r in export.resources if id(r) not in doomed]
-    path = export.path if export.path == "<stdin>" else _display_path(Path(export.path))
+    from_file = export.path != "<stdin>" and not export.path.startswith("pulumi-stack:")
+    path = _display_path(Path(export.path)) if from_file else export.path
     ref = InputRef(path=path, sha256=export.sha256, kind="export", stack=export.stack)
     notes = [f"{export.path}: {note}" for note in export.notes]
     notes += [

@@ -76,10 +76,13 @@ def test_every_rule_has_its_own_tests_with_good_and_bad_cases() -> None:
         module = rule.check.__module__ if rule.check else rule.check_stack.__module__  # type: ignore[union-attr]
         test_file = RULE_TESTS / f"test_{module.rsplit('.', 1)[1]}.py"
         assert test_file.is_file(), f"{rule.meta.id} has no {test_file.name}"
-        text = test_file.read_text().lower()
-        assert "fail" in text, f"{test_file.name} checks no failure"
-        assert "pass" in text or "compliant" in text, f"{test_file.name} checks no pass"
-        assert "unknown" in text, f"{test_file.name} checks no unknown value"
+        source = test_file.read_text()
+        tests = [node.name for node in ast.walk(ast.parse(source))
+                 if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+        assert len(tests) >= 4, f"{test_file.name} has only {len(tests)} tests"
+        assert rule.meta.id in source, f"{test_file.name} never names {rule.meta.id}"
+        # Behaviour per status is proven by tests/hardening: every rule passes its compliant
+        # baseline and answers unknown (never pass, never fail) when a required value is unknown.
 
 
 def test_stack_and_resource_rules_have_the_matching_function() -> None:
