@@ -437,7 +437,7 @@ def test_every_rule_of_the_pack_passes_once_values_are_known(stack: Run) -> None
         for r in stack.resources
         if not r.type.startswith("ferpaguard:")
     ]
-    graph, settings = Graph(resources), PackSettings()
+    graph, settings = Graph(resources, use_outputs=True), PackSettings()  # resolved ARNs are outputs
     findings: list[str] = []
     for rule in all_rules():
         policy = settings.for_rule(rule.meta)
