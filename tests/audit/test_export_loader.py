@@ -367,3 +367,17 @@ def test_external_resources_are_set_aside_not_judged(tmp_path: Path) -> None:
     assert [r.name for r in export.pending_deletion if r.name == "looked-up"] == ["looked-up"]
     assert "looked-up" not in {r.name for r in resources_for_resource_rules(export)}
     assert any(s["reason"].startswith("external") for s in export.skipped)
+
+
+def test_corrupt_inputs_fall_back_to_outputs_instead_of_passing(tmp_path: Path) -> None:
+    document = json.loads(SEED.read_text())
+    document["deployment"]["resources"].append({
+        "urn": "urn:pulumi:dev::proj::aws:rds/instance:Instance::corrupt", "type": "aws:rds/instance:Instance",
+        "custom": True, "id": "db-1", "inputs": "corrupted", "outputs": {"publiclyAccessible": True},
+    })
+    path = tmp_path / "corrupt.json"
+    path.write_text(json.dumps(document))
+    export = load_export(path)
+    [instance] = [r for r in export.resources if r.name == "corrupt"]
+    assert instance.props["publiclyAccessible"] is True
+    assert any("in place of the corrupt `inputs`" in note for note in export.notes)
