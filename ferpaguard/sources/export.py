@@ -20,7 +20,8 @@ One bad resource in an otherwise good file:
   an old copy marked `delete: true` sharing its URN with the live replacement
   is normal Pulumi state and is kept aside, listed in `skipped`;
 - optional fields of the wrong type (`inputs`, `outputs`, `dependencies`,
-  `propertyDependencies`, `parent`, `provider`, `id`) are treated as absent and
+  `propertyDependencies`, `parent`, `provider`, `id`) are treated as absent
+  (corrupt `inputs` beside valid `outputs` are replaced by the outputs) and
   each case is listed in `notes`, so the report says what was normalised.
 - references (parent, dependencies) to URNs the file does not contain are kept
   and resolve to nothing; one note counts them.
