@@ -162,6 +162,34 @@ def _judge(network: Network, store: Resource, path: str) -> Outcome:
     return passed(f"private subnets: {names}", store.urn, subnets=[s.urn for s, _ in judged])
 
 
+# Data stores that take a subnet group; without one AWS uses the default VPC's default subnets, which are public.
+SUBNET_GROUP_PATHS = {
+    "aws:rds/cluster:Cluster": "dbSubnetGroupName",
+    "aws:rds/instance:Instance": "dbSubnetGroupName",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "subnetGroupName",
+}
+
+
+def _has_subnet_group(graph: Graph, store: Resource) -> Outcome | None:
+    """A failure when the store names no subnet group; placement is judged on the subnet group itself."""
+    path = SUBNET_GROUP_PATHS[store.type]
+    value = get(graph.props(store), path)
+    if value is UNKNOWN:
+        return None  # a computed name: the subnet group exists in the stack and is judged there
+    if value is MISSING or value == "":
+        return fail(
+            f"{path} is not set: AWS places it in the default VPC's default subnets, which are public", store.urn
+        )
+    return None
+
+
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     network = Network(graph)
-    return [_judge(network, store, SUBNET_PATHS[store.type]) for store in graph.of_type(*SUBNET_PATHS)]
+    outcomes = [_judge(network, store, SUBNET_PATHS[store.type]) for store in graph.of_type(*SUBNET_PATHS)]
+    for store in graph.of_type(*SUBNET_GROUP_PATHS):
+        if store.type == "aws:rds/instance:Instance" and get(graph.props(store), "replicateSourceDb") is not MISSING:
+            continue  # a read replica in the same region inherits its source's subnet group
+        missing = _has_subnet_group(graph, store)
+        if missing is not None:
+            outcomes.append(missing)
+    return outcomes

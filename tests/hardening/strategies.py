@@ -120,8 +120,7 @@ def values_for(rule_id: str, secret_marker: bool = False) -> st.SearchStrategy[A
     keys = st.one_of(st.sampled_from(names), st.text(max_size=6))
     scalars = st.one_of(
         st.sampled_from(SENTINELS),
-        # Copies: set_path writes into containers, and the shared ODD_VALUES must never change.
-        st.sampled_from(ODD_VALUES).map(copy.deepcopy),
+        st.sampled_from(ODD_VALUES),
         st.none(),
         st.booleans(),
         st.integers(min_value=-(2**64), max_value=2**64),
@@ -170,22 +169,28 @@ def set_path(props: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _child(container: Any, part: str, fresh: Any, replace: bool = False) -> Any:
+    """The child at `part`, created or replaced as needed. An existing container is copied before it is
+    returned for writing (copy on write), so shared values such as ODD_VALUES never change."""
     if isinstance(container, list):
         index = int(part) if part.isdigit() else 0
         while len(container) <= index:
             container.append({})
         if replace or not isinstance(container[index], dict | list):
             container[index] = fresh
+        else:
+            container[index] = copy.copy(container[index])
         return container[index]
     if replace or not isinstance(container.get(part), dict | list):
         container[part] = fresh
+    else:
+        container[part] = copy.copy(container[part])
     return container[part]
 
 
 def _combine(base: dict[str, Any], placed: list[tuple[str, Any]]) -> dict[str, Any]:
-    props = copy.deepcopy(base)
+    props = dict(base)
     for path, value in placed:
-        set_path(props, path, copy.deepcopy(value))
+        set_path(props, path, value)
     return props
 
 

@@ -273,3 +273,33 @@ def test_large_stack_is_evaluated_in_linear_time():
     assert len(outcomes) == len(groups)
     assert statuses(outcomes).count("fail") == 2000
     assert elapsed < 5, f"{len(stack.resources)} resources took {elapsed:.1f}s"
+
+
+@pytest.mark.parametrize(
+    ("type_", "path"),
+    [
+        ("aws:rds/cluster:Cluster", "dbSubnetGroupName"),
+        ("aws:rds/instance:Instance", "dbSubnetGroupName"),
+        ("aws:elasticache/replicationGroup:ReplicationGroup", "subnetGroupName"),
+    ],
+)
+def test_store_without_a_subnet_group_lands_in_public_default_subnets(type_: str, path: str) -> None:
+    from tests.rules.helpers import UNKNOWN as PENDING
+    from tests.rules.helpers import res as make
+    from tests.rules.helpers import run_stack as run_rule
+
+    bare = make(type_, {}, name="bare")
+    outcome = [o for o in run_rule("FERPA-NET-04", [bare]) if o.urn == bare.urn]
+    assert [o.status.value for o in outcome] == ["fail"]
+    assert outcome[0].message.startswith(f"{path} is not set: AWS places it in the default VPC")
+    named = make(type_, {path: "records-data"}, name="named")
+    computed = make(type_, {path: PENDING}, name="computed")
+    assert [o for o in run_rule("FERPA-NET-04", [named, computed]) if o.urn in (named.urn, computed.urn)] == []
+
+
+def test_read_replica_inherits_its_source_subnet_group() -> None:
+    from tests.rules.helpers import res as make
+    from tests.rules.helpers import run_stack as run_rule
+
+    replica = make("aws:rds/instance:Instance", {"replicateSourceDb": "records-primary"}, name="replica")
+    assert [o for o in run_rule("FERPA-NET-04", [replica]) if o.urn == replica.urn] == []
