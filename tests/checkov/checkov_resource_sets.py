@@ -65,6 +65,7 @@ def compliant() -> list[Resource]:
             "iamDatabaseAuthenticationEnabled": True, "deletionProtection": True, "backupRetentionPeriod": 7.0,
             "enabledCloudwatchLogsExports": ["postgresql"], "manageMasterUserPassword": True,
             "copyTagsToSnapshot": True, "dbClusterParameterGroupName": "records-pg",
+            "dbSubnetGroupName": "records-data",
         }, deps={**KEY_DEP, "dbClusterParameterGroupName": [("aws:rds/clusterParameterGroup:ClusterParameterGroup",
                                                                  "records-pg")]}),
         resource("aws:rds/clusterParameterGroup:ClusterParameterGroup", "records-pg", {
@@ -76,6 +77,7 @@ def compliant() -> list[Resource]:
         }),
         resource("aws:elasticache/replicationGroup:ReplicationGroup", "sessions", {
             "description": "sessions", "atRestEncryptionEnabled": True, "kmsKeyId": KEY_ARN,
+            "subnetGroupName": "records-cache",
             "transitEncryptionEnabled": True, "transitEncryptionMode": "required",
             "authToken": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
                           "value": "a-long-random-token-value"},
