@@ -167,7 +167,7 @@ def _run_checkov(run: RunResult, inputs: list[StackInput], output: Output, check
     begin = time.perf_counter()
     checkov_findings: list[Finding] = []
     try:
-        python = environment.find(checkov_python, progress=output.info)
+        python = environment.find(checkov_python, progress=(lambda _: None) if output.quiet else None)
     except environment.CheckovUnavailable as error:
         run.notes.append(f"checkov did not run: {error}; the findings and exit code are ferpaguard's alone")
         python = None
