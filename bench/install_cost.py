@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ("old", "new", "pulumi")
 YARDSTICK = ("pulumi", "pulumi-policy", "pulumi-aws")
+VENV_OWN = ("pip", "setuptools")  # what `python -m venv` put there
 
 
 def prepare(out: Path) -> None:
@@ -30,24 +32,31 @@ def prepare(out: Path) -> None:
     (out / "req-pulumi.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
 
 
-def _megabytes(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
+def _distribution_megabytes(site: Path) -> dict[str, float]:
+    """Each distribution the requirements installed -> MB of the files its RECORD lists (bytecode included)."""
+    sizes: dict[str, float] = {}
+    for dist in metadata.distributions(path=[str(site)]):
+        name = dist.metadata["Name"]
+        if name.lower() in VENV_OWN:
+            continue
+        total = 0
+        for file in dist.files or ():
+            path = Path(str(dist.locate_file(file)))
+            if path.is_file() and not path.is_symlink():
+                total += path.stat().st_size
+        sizes[name] = total / 1e6
+    return sizes
 
 
 def sizes(out: Path) -> None:
-    print("| set | packages (besides pip) | MB on disk (site-packages) | largest packages (MB) |")
+    """Distributions and megabytes the requirements added (the venv's own pip and setuptools left out)."""
+    print("| set | packages | MB on disk | largest (MB) |")
     print("|---|---:|---:|---|")
     for name in SETS:
         site = next((out / f"venv-{name}").glob("lib/python*/site-packages"))
-        dists = sorted(d.name.split("-")[0] for d in site.glob("*.dist-info"))
-        dists = [d for d in dists if d.lower() not in ("pip", "setuptools")]
-        by_top: dict[str, float] = {}
-        for entry in site.iterdir():
-            if entry.name.endswith((".dist-info", ".pth")) or entry.name == "__pycache__":
-                continue
-            by_top[entry.name] = _megabytes(entry) if entry.is_dir() else entry.stat().st_size / 1e6
-        largest = ", ".join(f"{k} {v:.0f}" for k, v in sorted(by_top.items(), key=lambda kv: -kv[1])[:6])
-        print(f"| {name} | {len(dists)} | {_megabytes(site):.0f} | {largest} |")
+        by_dist = _distribution_megabytes(site)
+        largest = ", ".join(f"{k} {v:.0f}" for k, v in sorted(by_dist.items(), key=lambda kv: -kv[1])[:8])
+        print(f"| {name} | {len(by_dist)} | {sum(by_dist.values()):.0f} | {largest} |")
 
 
 if __name__ == "__main__":
