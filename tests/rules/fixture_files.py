@@ -57,9 +57,12 @@ def _node_value(loader: _Loader, node: yaml.Node) -> Any:
         return loader.construct_mapping(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
-    # A tagged scalar is not resolved implicitly: read it as plain YAML so `!secret 5` is the int 5.
     text = loader.construct_scalar(node)
-    return yaml.safe_load(text) if text != "" else None
+    if node.style:  # quoted or block: the text as written
+        return text
+    # A tagged plain scalar is not resolved implicitly: resolve it as YAML would, so `!secret 5` is the int 5.
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    return loader.construct_object(yaml.ScalarNode(tag, text))
 
 
 _Loader.add_constructor("!unknown", lambda loader, node: UNKNOWN_STRING)
