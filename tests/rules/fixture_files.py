@@ -1,9 +1,9 @@
 """Rule fixture files (`tests/rules/fixtures/<policy-name>[.<label>].yaml`): loading
 them, applying a case to the baseline, and evaluating it through `policies.engine`.
 
-Shared by the fixture runner (tests/rules/test_fixtures.py), the completeness test,
-the hardening baselines and the docs generator. The format is described in
-docs/adding-a-rule.md.
+Shared by the fixture runner (tests/rules/test_fixtures.py), the completeness test
+and the hardening baselines (tests/hardening/baselines.py). The format is described
+in docs/adding-a-rule.md.
 """
 
 from __future__ import annotations
