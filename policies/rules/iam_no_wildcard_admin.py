@@ -1,7 +1,6 @@
 from policies.model import Outcome, Resource, fail, unknown
-from policies.policy_documents import PolicyState, Statement, read_policy
+from policies.policy_documents import PolicyState, Statement, read_policy_at
 from policies.registry import Context
-from policies.values import get, is_secret_at
 
 RULE_ID = "FERPA-IAM-01"
 
@@ -17,7 +16,7 @@ def _is_admin(statement: Statement) -> bool:
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
-    read = read_policy(get(resource.props, "policy"))
+    read = read_policy_at(resource.props, "policy")
     if read.state is PolicyState.UNKNOWN:
         return [unknown("policy document is not known during preview")]
     if read.state is PolicyState.ABSENT:
@@ -26,8 +25,7 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
         return [fail(f"policy document cannot be read: {read.error}")]
     admin = [s for s in read.statements if _is_admin(s)]
     if admin:
-        secret = is_secret_at(resource.props, "policy")
-        labels = ", ".join(f"statement #{s.index + 1}" if secret else s.label for s in admin)
+        labels = ", ".join(s.label for s in admin)
         return [
             fail(
                 f"{labels} allows every action on every resource (Action \"*\" or NotAction, on Resource \"*\" "
