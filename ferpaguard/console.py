@@ -82,6 +82,11 @@ class Output:
         if run.disagreements:
             unexplained = sum(1 for d in run.disagreements if not d.get("explained"))
             self.out.print(f"checkov disagreements: {len(run.disagreements)} ({unexplained} unexplained)")
+        unresolved = [f for f in run.findings if f.status is Status.UNKNOWN]
+        if unresolved:
+            self.out.print(f"unknown, and no rule could resolve it from the stack ({len(unresolved)}):")
+            for f in unresolved:
+                self.out.print(f"  {escape(f.rule_id)} {escape(f.resource_name or f.urn)}: {escape(f.message)}")
         for note in run.notes:
             self.out.print(f"note: {escape(note)}")
         if timing:

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from policies.checks import is_aws_managed_key, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, passed, unknown
@@ -63,4 +65,9 @@ def _judge(graph: Graph, store: Resource, key_path: str) -> Outcome:
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     stores = graph.of_type(*DATA_STORE_TYPES, "aws:rds/clusterInstance:ClusterInstance")
-    return [_judge(graph, store, path) for store in stores for path in _key_paths(graph, store)]
+    outcomes = []
+    for store in stores:
+        for path in _key_paths(graph, store):
+            verdict = _judge(graph, store, path)
+            outcomes.append(replace(verdict, evidence={**verdict.evidence, "property": path}))
+    return outcomes

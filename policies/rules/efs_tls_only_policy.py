@@ -40,7 +40,8 @@ def _denies_plaintext(statement: Statement) -> bool:
 
 def _judge_policy(policy: Resource, read: PolicyRead) -> Outcome:
     if read.state is PolicyState.UNKNOWN:
-        return unknown(f"policy of {policy.name} is not known during preview")
+        return unknown(f"policy of {policy.name} is not known during preview (computed from other resources' "
+                       "outputs); its statements cannot be read until they are known")
     if read.state is PolicyState.ABSENT:
         return fail(f"{policy.name} has no policy document")
     if read.state is PolicyState.INVALID:

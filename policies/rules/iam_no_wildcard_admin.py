@@ -18,7 +18,8 @@ def _is_admin(statement: Statement) -> bool:
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
     read = read_policy_at(resource.props, "policy")
     if read.state is PolicyState.UNKNOWN:
-        return [unknown("policy document is not known during preview")]
+        return [unknown("policy document is not known during preview (computed from other resources' outputs, "
+                        "such as ARNs); its statements cannot be read until they are known")]
     if read.state is PolicyState.ABSENT:
         return [fail("policy document is not set")]
     if read.state is PolicyState.INVALID:

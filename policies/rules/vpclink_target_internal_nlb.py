@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from policies.graph import Graph
 from policies.model import Outcome, fail, passed, unknown
 from policies.registry import Context
@@ -5,7 +7,12 @@ from policies.values import UNKNOWN, get, truth
 
 RULE_ID = "FERPA-LINK-02"
 
-LOAD_BALANCER_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+LOAD_BALANCER_TYPES = (
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:alb/loadBalancer:LoadBalancer",
+    "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer",
+    "aws:applicationloadbalancing/loadBalancer:LoadBalancer",
+)
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
@@ -31,7 +38,8 @@ def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
                 outcomes.append(
                     fail(
                         f"targets load balancer {lb.name} of type {lb_type!r}; "
-                        "VPC Links require a Network Load Balancer",
+                        "a REST API VPC Link (V1) requires a Network Load Balancer; to reach an ALB use a "
+                        "VPC link V2 (aws.apigatewayv2.VpcLink), AWS's recommended path",
                         link.urn,
                         target=lb.urn,
                         loadBalancerType=lb_type,
@@ -49,4 +57,4 @@ def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
                 )
             else:
                 outcomes.append(passed(f"targets internal Network Load Balancer {lb.name}", link.urn, target=lb.urn))
-    return outcomes
+    return [replace(outcome, evidence={**outcome.evidence, "property": "targetArn"}) for outcome in outcomes]
