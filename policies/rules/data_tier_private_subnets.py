@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from policies.checks import shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, not_applicable, passed, unknown
 from policies.registry import Context
@@ -94,7 +95,8 @@ class Network:
         if found.targets:
             return Verdict(Exposure.PUBLIC, f"{where} routes to internet gateway {found.targets[0].name}")
         if isinstance(value, str) and value.startswith("igw-"):
-            return Verdict(Exposure.PUBLIC, f"{where} routes to internet gateway {value}")
+            gateway = shown(self.graph.props(resource), path, value)
+            return Verdict(Exposure.PUBLIC, f"{where} routes to internet gateway {gateway}")
         if isinstance(value, str):
             return PRIVATE
         return Verdict(Exposure.UNKNOWN, f"{where} has a gatewayId that is not known")
