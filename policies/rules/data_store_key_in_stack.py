@@ -1,5 +1,7 @@
 from dataclasses import replace
 
+from policies import catalogue
+from policies.catalogue import KeyPath
 from policies.checks import is_aws_managed_key, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, passed, unknown
@@ -9,31 +11,13 @@ from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, get, truth
 
 RULE_ID = "FERPA-ENC-11"
 
-DATA_STORE_TYPES = (
-    "aws:rds/cluster:Cluster",
-    "aws:rds/instance:Instance",
-    "aws:elasticache/replicationGroup:ReplicationGroup",
-    "aws:elasticache/serverlessCache:ServerlessCache",
-    "aws:kinesis/stream:Stream",
-    "aws:efs/fileSystem:FileSystem",
-    "aws:secretsmanager/secret:Secret",
-    "aws:cloudwatch/logGroup:LogGroup",
-)
 KEY_TYPES = ("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/alias:Alias")
 STORAGE_KEY = "kmsKeyId"
-PERFORMANCE_INSIGHTS_KEY = "performanceInsightsKmsKeyId"
-PERFORMANCE_INSIGHTS_TYPES = (
-    "aws:rds/cluster:Cluster",
-    "aws:rds/instance:Instance",
-    "aws:rds/clusterInstance:ClusterInstance",
-)
 
 
-def _key_paths(graph: Graph, store: Resource) -> list[str]:
-    paths = [STORAGE_KEY] if store.type in DATA_STORE_TYPES else []
-    if store.type in PERFORMANCE_INSIGHTS_TYPES and truth(get(graph.props(store), "performanceInsightsEnabled")):
-        paths.append(PERFORMANCE_INSIGHTS_KEY)
-    return paths
+def _key_paths(graph: Graph, store: Resource, key_paths: tuple[KeyPath, ...]) -> list[str]:
+    props = graph.props(store)
+    return [k.path for k in key_paths if k.when is None or truth(get(props, k.when))]
 
 
 def _judge(graph: Graph, store: Resource, key_path: str, depth: int = 0) -> Outcome:
@@ -83,10 +67,12 @@ def _judge_source(graph: Graph, store: Resource, depth: int) -> Outcome | None:
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
-    stores = graph.of_type(*DATA_STORE_TYPES, "aws:rds/clusterInstance:ClusterInstance")
+    """Every data store's key paths, as the catalogue's `key_paths` name them per resource type; each
+    outcome names its `property`, so the gate can settle the resource rules' unknowns about it."""
+    by_type = catalogue.load().key_paths
     outcomes = []
-    for store in stores:
-        for path in _key_paths(graph, store):
+    for store in graph.of_type(*by_type):
+        for path in _key_paths(graph, store, by_type[store.type]):
             verdict = _judge(graph, store, path)
             outcomes.append(replace(verdict, evidence={**verdict.evidence, "property": path}))
     return outcomes

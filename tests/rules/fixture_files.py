@@ -57,9 +57,12 @@ def _node_value(loader: _Loader, node: yaml.Node) -> Any:
         return loader.construct_mapping(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
-    # A tagged scalar is not resolved implicitly: read it as plain YAML so `!secret 5` is the int 5.
     text = loader.construct_scalar(node)
-    return yaml.safe_load(text) if text != "" else None
+    if node.style:  # quoted or block: the text as written
+        return text
+    # A tagged plain scalar is not resolved implicitly: resolve it as YAML would, so `!secret 5` is the int 5.
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    return loader.construct_object(yaml.ScalarNode(tag, text))
 
 
 _Loader.add_constructor("!unknown", lambda loader, node: UNKNOWN_STRING)
@@ -348,9 +351,12 @@ def evaluate(fixture: Fixture, case: Case) -> list[Outcome]:
     about the subject and those about the stack as a whole (no URN)."""
     rule = rule_for(fixture)
     settings = settings_for(rule, fixture, case)
-    resources = resources_of(apply(fixture, case))
+    changed = apply(fixture, case)
+    resources = resources_of(changed)
     subject_name = case.subject or fixture.subject
-    subjects = [r for r in resources if r.name == subject_name]
+    # Found by its name before the case applied (a case may rename it).
+    originals = [r["name"] for r in fixture.baseline if r["name"] not in case.remove] + [r["name"] for r in case.add]
+    subjects = [resource for resource, name in zip(resources, originals, strict=True) if name == subject_name]
     if rule.meta.kind is RuleKind.RESOURCE:
         if not subjects:
             raise _fail(fixture.path, f"case {case.name!r}: the subject {subject_name!r} was removed")

@@ -74,8 +74,10 @@ def test_tags_give_the_engine_wire_forms(tmp_path: Path) -> None:
     path = tmp_path / "kms-key-rotation.yaml"
     path.write_text(
         "policy: kms-key-rotation\nexpect: pass\nbaseline:\n"
-        "  - {type: t, name: a, props: {u: !unknown , s: !secret hunter2, n: !secret 5, j: !json {A: [1]}}}\n",
+        "  - {type: t, name: a, props: {u: !unknown , s: !secret hunter2, n: !secret 5, j: !json {A: [1]},\n"
+        "                               q: !secret '{not: yaml}', e: !secret }}\n",
         encoding="utf-8")
     props = parse(path).baseline[0]["props"]
     assert props == {"u": UNKNOWN_STRING, "s": {SIG_KEY: SECRET_SIG, "value": "hunter2"},
-                     "n": {SIG_KEY: SECRET_SIG, "value": 5}, "j": '{"A": [1]}'}
+                     "n": {SIG_KEY: SECRET_SIG, "value": 5}, "j": '{"A": [1]}',
+                     "q": {SIG_KEY: SECRET_SIG, "value": "{not: yaml}"}, "e": {SIG_KEY: SECRET_SIG, "value": None}}
