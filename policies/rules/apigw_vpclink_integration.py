@@ -14,12 +14,14 @@ from typing import Any
 from policies.checks import shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, not_applicable, passed, unknown
+from policies.openapi import BodyUnreadable, body_integrations
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, UNKNOWN_SHOWN, get, truth
 
 RULE_ID = "FERPA-LINK-03"
 
 REST_INTEGRATION = "aws:apigateway/integration:Integration"
+REST_API = "aws:apigateway/restApi:RestApi"
 HTTP_API_INTEGRATION = "aws:apigatewayv2/integration:Integration"
 VPC_LINK_V1 = "aws:apigateway/vpcLink:VpcLink"
 VPC_LINK_V2 = "aws:apigatewayv2/vpcLink:VpcLink"
@@ -120,9 +122,32 @@ def _judge(graph: Graph, integration: Resource) -> Outcome:
     return _connection_id(props)
 
 
+def _body_outcomes(graph: Graph, api: Resource) -> list[Outcome]:
+    """The VPC_LINK integrations of a RestApi's OpenAPI body, each judged as an Integration of that API."""
+    try:
+        integrations = body_integrations(graph.props(api))
+    except BodyUnreadable:
+        return []  # FERPA-TLS-05 reports an unreadable body
+    if integrations is None:
+        return [unknown("body is not known during preview; its VPC_LINK integrations cannot be checked", api.urn)]
+    outcomes: list[Outcome] = []
+    dependencies = api.property_dependencies.get("body", ())
+    for integration in integrations:
+        if get(integration.props, "connectionType") != "VPC_LINK":
+            continue
+        # The body's values reach the resources they name through the API's dependencies on them.
+        declared = Resource(api.urn, REST_INTEGRATION, api.name, props=integration.props,
+                            property_dependencies={"connectionId": dependencies, "integrationTarget": dependencies})
+        verdict = _judge(graph, declared)
+        outcomes.append(Outcome(verdict.status, f"{integration.label}: {verdict.message}", api.urn, verdict.evidence))
+    return outcomes
+
+
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for integration in graph.of_type(REST_INTEGRATION, HTTP_API_INTEGRATION):
         verdict = _judge(graph, integration)
         outcomes.append(Outcome(verdict.status, verdict.message, integration.urn, verdict.evidence))
+    for api in graph.of_type(REST_API):
+        outcomes.extend(_body_outcomes(graph, api))
     return outcomes
