@@ -8,7 +8,7 @@ import datetime as dt
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policies.engine import apply_waiver, run_resource_rule, run_stack_rule
@@ -84,6 +84,25 @@ def _resolved(outcome: Outcome, urn: str, rule: Rule, resolutions: Resolutions) 
     return Outcome(verdict.status, message, outcome.urn, evidence)
 
 
+def _deployed_view(resource: Resource) -> Resource | None:
+    """The resource as deployed: its inputs overlaid with the provider's outputs; None without outputs."""
+    if not resource.outputs:
+        return None
+    return replace(resource, props={**resource.props, **resource.outputs})
+
+
+def _judged_deployed(from_inputs: list[Outcome], from_outputs: list[Outcome]) -> list[Outcome]:
+    """The deployed verdict where its status differs from the inputs' (drift), saying so; else the inputs'."""
+    if sorted(o.status.value for o in from_inputs) == sorted(o.status.value for o in from_outputs):
+        return from_inputs  # the same verdict: the inputs' wording, as `pulumi policy analyze` gives it
+    said = "; ".join(f"{o.status.value}: {o.message}" for o in from_inputs)
+    return [
+        Outcome(o.status, f"{o.message} (judged on the deployed state: the inputs disagree and give {said})", o.urn,
+                {**o.evidence, "judgedOn": "outputs", "inputsVerdict": [x.status.value for x in from_inputs]})
+        for o in from_outputs
+    ]
+
+
 def _finding(
     rule: Rule,
     resource: Resource | None,
@@ -123,6 +142,7 @@ def evaluate(
     today: dt.date | None = None,
     evaluation: Evaluation | None = None,
     resolve_unknowns: bool = True,
+    judge_deployed: bool = False,
 ) -> Evaluation:
     """Evaluate the pack on one stack. `use_outputs` gives stack rules the
     provider's outputs (audits of exports), as `pulumi policy analyze` does.
@@ -130,7 +150,11 @@ def evaluate(
     With `resolve_unknowns`, a resource rule's unknown that a rule seeing the
     whole stack settled (FERPA-ENC-11 for a computed key ARN, ...) takes that
     verdict and names the rule; the pack, bound to the engine's protocol,
-    reports such values as unknown (False gives the pack's findings exactly)."""
+    reports such values as unknown (False gives the pack's findings exactly).
+
+    With `judge_deployed` (audits), a resource whose outputs (the provider's
+    state) give a rule a different verdict than its inputs is judged on the
+    outputs, and the finding says so: the audit judges what is deployed."""
     today = today or dt.date.today()
     result = evaluation or Evaluation()
     selected = tuple(rules) if rules is not None else all_rules()
@@ -173,8 +197,12 @@ def evaluate(
     for resource in resources:
         if not subject_to_resource_rules(resource):
             continue
+        deployed = _deployed_view(resource) if judge_deployed else None
         for rule in by_type.get(resource.type, ()):
-            for outcome in run_resource_rule(rule, resource, settings.for_rule(rule.meta)):
+            outcomes = run_resource_rule(rule, resource, settings.for_rule(rule.meta))
+            if deployed is not None:
+                outcomes = _judged_deployed(outcomes, run_resource_rule(rule, deployed, settings.for_rule(rule.meta)))
+            for outcome in outcomes:
                 record(rule, resource, resolve(rule, resource, outcome), resource.urn)
     for rule, outcomes in stack_outcomes:
         for outcome in outcomes:

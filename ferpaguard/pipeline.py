@@ -98,6 +98,7 @@ def _evaluate_all(
                     settings,
                     stack=item.stack,
                     use_outputs=item.use_outputs,
+                    judge_deployed=options.judge_deployed and item.use_outputs,
                     today=today,
                     evaluation=evaluation,
                 )
@@ -246,6 +247,8 @@ class RunOptions:
     quiet: bool = False
     no_color: bool = False
     via_pack: bool = False
+    judge_deployed: bool = False
+    """Audit: judge resource rules on the deployed outputs where they disagree with the inputs."""
 
 
 def _execute(command: str, options: RunOptions, load: Callable[[Output], list[StackInput]]) -> int:
