@@ -23,7 +23,7 @@ SPEC_PATHS = ("customerMasterKeySpec", "keySpec")
 
 def _judge_key(props: object) -> list[Outcome]:
     store = get(props, "customKeyStoreId")
-    if store is not MISSING and store != "":
+    if store is not MISSING and store is not UNKNOWN and store != "":
         return [not_applicable("the key is in a custom key store: AWS cannot rotate it automatically")]
     rotation = require_true(props, "enableKeyRotation", "automatic rotation is off (AWS's default is false)")
     spec_unknown = store is UNKNOWN
