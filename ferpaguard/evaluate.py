@@ -169,9 +169,16 @@ def evaluate(
         else:
             stack_rules.append(rule)
 
+    by_id = {rule.meta.id: rule for rule in selected}
+
     def record(rule: Rule, resource: Resource | None, outcome: Outcome, urn: str) -> None:
         policy = settings.for_rule(rule.meta)
-        outcome, waiver = apply_waiver(outcome, policy, urn, resource.name if resource else "", today)
+        name = resource.name if resource else ""
+        outcome, waiver = apply_waiver(outcome, policy, urn, name, today)
+        resolver = by_id.get(str(outcome.evidence.get("resolvedBy", "")))
+        if waiver is None and resolver is not None and resolver is not rule:
+            # A failure another rule settled is that rule's finding too: its waiver covers it.
+            outcome, waiver = apply_waiver(outcome, settings.for_rule(resolver.meta), urn, name, today)
         if waiver is not None:
             result.waiver_uses[waiver].append(urn)
         result.findings.append(_finding(rule, resource, outcome, policy.enforcement, stack, waiver, urn))
