@@ -1,6 +1,6 @@
 """Secrets Manager secrets, and each of their replicas in other regions, use customer-managed keys."""
 
-from policies.checks import require_cmk
+from policies.checks import require_cmk, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, passed, unknown
 from policies.registry import Context
@@ -23,8 +23,10 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     if get(props, "replicas") is UNKNOWN:
         return [*outcomes, unknown("replicas are not known during preview; their keys cannot be judged")]
     for path in _replica_key_paths(props):
-        region = get(props, path.replace("kmsKeyId", "region"))
-        where = f"the replica in {region}" if isinstance(region, str) and region else "a replica of the secret"
+        region_path = path.replace("kmsKeyId", "region")
+        region = get(props, region_path)
+        named = isinstance(region, str) and region
+        where = f"the replica in {shown(props, region_path, region)}" if named else "a replica of the secret"
         outcomes.extend(require_cmk(props, path, where, resolver="the stack view"))
     return outcomes
 

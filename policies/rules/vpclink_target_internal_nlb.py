@@ -1,5 +1,6 @@
 from dataclasses import replace
 
+from policies.checks import shown
 from policies.graph import Graph
 from policies.model import Outcome, fail, passed, unknown
 from policies.registry import Context
@@ -35,14 +36,15 @@ def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
             if not isinstance(lb_type, str):
                 lb_type = "application"  # AWS's default when loadBalancerType is absent
             if lb_type != "network":
+                shown_type = shown(props, "loadBalancerType", lb_type)
                 outcomes.append(
                     fail(
-                        f"targets load balancer {lb.name} of type {lb_type!r}; "
+                        f"targets load balancer {lb.name} of type {shown_type!r}; "
                         "a REST API VPC Link (V1) requires a Network Load Balancer; to reach an ALB use a "
                         "VPC link V2 (aws.apigatewayv2.VpcLink), AWS's recommended path",
                         link.urn,
                         target=lb.urn,
-                        loadBalancerType=lb_type,
+                        loadBalancerType=shown_type,
                     )
                 )
             elif internal is None:
