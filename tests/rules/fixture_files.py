@@ -1,9 +1,9 @@
 """Rule fixture files (`tests/rules/fixtures/<policy-name>[.<label>].yaml`): loading
 them, applying a case to the baseline, and evaluating it through `policies.engine`.
 
-Shared by the fixture runner (tests/rules/test_fixtures.py), the completeness test,
-the hardening baselines and the docs generator. The format is described in
-docs/adding-a-rule.md.
+Shared by the fixture runner (tests/rules/test_fixtures.py), the completeness test
+and the hardening baselines (tests/hardening/baselines.py). The format is described
+in docs/adding-a-rule.md.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from policies.graph import Graph
 from policies.model import Outcome, Resource, RuleKind, Status
 from policies.registry import Rule, by_name
 from policies.settings import PolicySettings
-from policies.values import SECRET_SIG, SIG_KEY, UNKNOWN_STRING
+from policies.values import UNKNOWN_STRING
+from tests.rules.helpers import secret
 
 FIXTURE_DIR = Path(__file__).with_name("fixtures")
 REPO = FIXTURE_DIR.parents[2]
@@ -41,11 +42,6 @@ _SEVERITY = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3
 
 class FixtureError(Exception):
     """A fixture file that does not follow the format; the message names the file and the problem."""
-
-
-def secret(value: Any) -> dict[str, Any]:
-    """`value` wrapped as the engine sends a Pulumi secret."""
-    return {SIG_KEY: SECRET_SIG, "value": value}
 
 
 class _Loader(yaml.SafeLoader):

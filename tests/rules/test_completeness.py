@@ -9,7 +9,7 @@ from ferpaguard.evidence import FORMATS, WRITERS
 from policies.model import Status
 from policies.registry import all_rules
 from tests.hardening import test_export_fuzz, test_secret_leak
-from tests.rules.fixture_files import all_fixtures, evaluate, verdict
+from tests.rules.fixture_files import FIXTURE_DIR, all_fixtures, evaluate, verdict
 
 NOT_YET_CONVERTED: frozenset[str] = frozenset()
 """Policy names whose behaviour is still only in tests/rules/test_*.py, not yet in a fixture file."""
@@ -29,6 +29,11 @@ def test_rule_has_fixture_cases_that_pass_and_fail(policy: str) -> None:
     reached = reached_statuses(policy)
     assert Status.PASS in reached, f"no fixture case of {policy} passes (tests/rules/fixtures/{policy}.yaml)"
     assert Status.FAIL in reached, f"no fixture case of {policy} fails (tests/rules/fixtures/{policy}.yaml)"
+
+
+@pytest.mark.parametrize("policy", [name for name in RULES if name not in NOT_YET_CONVERTED])
+def test_rule_has_its_fixture_file(policy: str) -> None:
+    assert (FIXTURE_DIR / f"{policy}.yaml").is_file(), f"{policy} has no tests/rules/fixtures/{policy}.yaml"
 
 
 def test_not_yet_converted_lists_only_rules_without_fixtures() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from policies.model import RuleKind
 from policies.registry import by_name
 from policies.values import SECRET_SIG, SIG_KEY, UNKNOWN_STRING
 from tests.rules.fixture_files import (
@@ -81,3 +82,30 @@ def test_tags_give_the_engine_wire_forms(tmp_path: Path) -> None:
     assert props == {"u": UNKNOWN_STRING, "s": {SIG_KEY: SECRET_SIG, "value": "hunter2"},
                      "n": {SIG_KEY: SECRET_SIG, "value": 5}, "j": '{"A": [1]}',
                      "q": {SIG_KEY: SECRET_SIG, "value": "{not: yaml}"}, "e": {SIG_KEY: SECRET_SIG, "value": None}}
+
+
+def _has_path(root: object, path: str) -> bool:
+    node = root
+    for step in path.split("."):
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            node = node[int(step)]
+        else:
+            return False
+    return True
+
+
+def test_hardening_blocks_belong_to_resource_rules_and_name_real_paths() -> None:
+    rules = by_name()
+    for fixture in all_fixtures():
+        if fixture.hardening is None:
+            continue
+        meta = rules[fixture.policy].meta
+        assert meta.kind is RuleKind.RESOURCE, f"{fixture.path.name}: hardening is for resource rules"
+        assert set(fixture.hardening.types) <= set(meta.resource_types), fixture.path.name
+        props = fixture.subject_resource().get("props") or {}
+        for path in {*fixture.hardening.required, *fixture.hardening.presence_only, *fixture.hardening.secrecy_only}:
+            assert _has_path(props, path), f"{fixture.path.name}: hardening path {path!r} is not in the subject's props"
+        assert set(fixture.hardening.presence_only) | set(fixture.hardening.secrecy_only) <= set(
+            fixture.hardening.required), fixture.path.name
