@@ -178,7 +178,7 @@ def _check_listener_rule(props: Mapping[str, Any]) -> list[Outcome]:
     if forwards is None:
         return [unknown("the listener rule's actions are not known during preview")]
     if not forwards:
-        return [not_applicable("the listener rule only redirects or answers itself; it sends nothing on")]
+        return []  # it only redirects or answers itself: nothing travels on in plaintext
     return [
         unknown(
             "the listener rule sends requests on; whether its listener is plaintext HTTP needs the listener, "

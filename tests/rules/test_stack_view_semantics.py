@@ -164,15 +164,6 @@ def test_restore_from_a_snapshot_of_the_stack_takes_the_databases_encryption() -
     assert [f.status for f in about(found, "FERPA-ENC-11", restored)] == [Status.PASS]
 
 
-def test_replica_key_rotates_with_its_primary() -> None:
-    primary = res("aws:kms/key:Key", {"enableKeyRotation": False, "multiRegion": True}, name="primary",
-                  id="mrk-1")
-    replica = res("aws:kms/replicaKey:ReplicaKey", {"primaryKeyArn": "mrk-1"}, name="replica")
-    assert one(findings([primary, replica]), "FERPA-ENC-09", replica).status is Status.FAIL
-    rotating = res("aws:kms/key:Key", {"enableKeyRotation": True, "multiRegion": True}, name="primary", id="mrk-1")
-    assert one(findings([rotating, replica]), "FERPA-ENC-09", replica).status is Status.PASS
-
-
 def test_secret_replica_key_computed_from_a_key_of_the_stack() -> None:
     kms = key()
     secret = res("aws:secretsmanager/secret:Secret",
