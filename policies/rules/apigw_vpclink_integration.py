@@ -16,6 +16,7 @@ from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, not_applicable, passed, unknown
 from policies.openapi import BodyUnreadable, body_integrations
 from policies.registry import Context
+from policies.resource_types import LISTENERS, LOAD_BALANCERS
 from policies.values import MISSING, UNKNOWN, UNKNOWN_SHOWN, get, truth
 
 RULE_ID = "FERPA-LINK-03"
@@ -25,18 +26,6 @@ REST_API = "aws:apigateway/restApi:RestApi"
 HTTP_API_INTEGRATION = "aws:apigatewayv2/integration:Integration"
 VPC_LINK_V1 = "aws:apigateway/vpcLink:VpcLink"
 VPC_LINK_V2 = "aws:apigatewayv2/vpcLink:VpcLink"
-LOAD_BALANCERS = (
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:alb/loadBalancer:LoadBalancer",
-    "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer",
-    "aws:applicationloadbalancing/loadBalancer:LoadBalancer",
-)
-LISTENERS = (
-    "aws:lb/listener:Listener",
-    "aws:alb/listener:Listener",
-    "aws:elasticloadbalancingv2/listener:Listener",
-    "aws:applicationloadbalancing/listener:Listener",
-)
 CLOUD_MAP_SERVICE = "aws:servicediscovery/service:Service"
 V2_ADVICE = "use a VPC link V2 (aws.apigatewayv2.VpcLink) with an internal ALB or NLB, AWS's recommended path"
 

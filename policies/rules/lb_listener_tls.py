@@ -17,6 +17,7 @@ from policies.checks import is_present, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, Status, fail, not_applicable, passed, unknown
 from policies.registry import Context
+from policies.resource_types import LISTENER_RULES, LISTENERS, LOAD_BALANCERS
 from policies.values import MISSING, UNKNOWN, UNKNOWN_SHOWN, as_list, get
 
 RULE_ID = "FERPA-TLS-03"
@@ -25,24 +26,6 @@ POLICY_TABLE = Path(__file__).parents[1] / "data" / "elb_security_policies.yaml"
 MINIMUM_TLS = (1, 2)
 TLS_PROTOCOLS = ("HTTPS", "TLS")
 PASS_THROUGH_PROTOCOLS = ("TCP",)
-LISTENERS = (
-    "aws:lb/listener:Listener",
-    "aws:alb/listener:Listener",
-    "aws:elasticloadbalancingv2/listener:Listener",
-    "aws:applicationloadbalancing/listener:Listener",
-)
-LISTENER_RULES = (
-    "aws:lb/listenerRule:ListenerRule",
-    "aws:alb/listenerRule:ListenerRule",
-    "aws:elasticloadbalancingv2/listenerRule:ListenerRule",
-    "aws:applicationloadbalancing/listenerRule:ListenerRule",
-)
-LOAD_BALANCERS = (
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:alb/loadBalancer:LoadBalancer",
-    "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer",
-    "aws:applicationloadbalancing/loadBalancer:LoadBalancer",
-)
 CERTIFICATES = (
     "aws:acm/certificate:Certificate",
     "aws:acm/certificateValidation:CertificateValidation",

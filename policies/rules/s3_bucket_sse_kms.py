@@ -6,6 +6,7 @@ from policies.checks import best_of, is_aws_managed_key, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, passed, unknown
 from policies.registry import Context
+from policies.resource_types import LOAD_BALANCERS
 from policies.values import MISSING, UNKNOWN, as_list, get, is_unknown
 
 RULE_ID = "FERPA-ENC-08"
@@ -20,12 +21,6 @@ KEY_TYPES = ("aws:kms/key:Key", "aws:kms/alias:Alias")
 
 KeyLookup = Callable[[str], list[str]]
 
-LOAD_BALANCERS = (
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:alb/loadBalancer:LoadBalancer",
-    "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer",
-    "aws:applicationloadbalancing/loadBalancer:LoadBalancer",
-)
 BUCKET_LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
 # AWS delivers load balancer access logs and S3 server access logs only to buckets encrypted with
 # SSE-S3: a customer-managed key there is not possible, so these are judged as log buckets.

@@ -9,6 +9,7 @@ from typing import Any
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, not_applicable, passed, unknown
 from policies.registry import Context
+from policies.resource_types import LISTENER_RULES, LISTENERS, LOAD_BALANCERS
 from policies.values import (
     MISSING,
     REDACTED,
@@ -209,24 +210,6 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     return [outcome for rule in rules for outcome in _judge(rule, allowed)]
 
 
-LOAD_BALANCERS = (
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:alb/loadBalancer:LoadBalancer",
-    "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer",
-    "aws:applicationloadbalancing/loadBalancer:LoadBalancer",
-)
-LISTENERS = (
-    "aws:lb/listener:Listener",
-    "aws:alb/listener:Listener",
-    "aws:elasticloadbalancingv2/listener:Listener",
-    "aws:applicationloadbalancing/listener:Listener",
-)
-LISTENER_RULES = (
-    "aws:lb/listenerRule:ListenerRule",
-    "aws:alb/listenerRule:ListenerRule",
-    "aws:elasticloadbalancingv2/listenerRule:ListenerRule",
-    "aws:applicationloadbalancing/listenerRule:ListenerRule",
-)
 
 
 def _redirect_only(graph: Graph, listener: Resource, forwarded: set[str]) -> bool:

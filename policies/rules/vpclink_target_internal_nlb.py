@@ -4,22 +4,17 @@ from policies.checks import shown
 from policies.graph import Graph
 from policies.model import Outcome, fail, passed, unknown
 from policies.registry import Context
+from policies.resource_types import LOAD_BALANCERS
 from policies.values import UNKNOWN, get, truth
 
 RULE_ID = "FERPA-LINK-02"
 
-LOAD_BALANCER_TYPES = (
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:alb/loadBalancer:LoadBalancer",
-    "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer",
-    "aws:applicationloadbalancing/loadBalancer:LoadBalancer",
-)
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for link in graph.of_type("aws:apigateway/vpcLink:VpcLink"):
-        found = graph.resolve(link, "targetArn", LOAD_BALANCER_TYPES)
+        found = graph.resolve(link, "targetArn", LOAD_BALANCERS)
         if not found.targets:
             if found.unresolved:
                 outcomes.append(unknown("targetArn does not resolve to a load balancer of this stack", link.urn))
