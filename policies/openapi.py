@@ -39,6 +39,9 @@ def _document(value: Any) -> Any:
         except ValueError:
             pass
         try:
+            if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(value, Loader=yaml.SafeLoader)):
+                # Aliases can expand a small document into a huge one: not read.
+                raise BodyUnreadable("the YAML body uses aliases, which are not read")
             return yaml.safe_load(value)
         except yaml.YAMLError:
             raise BodyUnreadable("the body is neither JSON nor YAML") from None

@@ -117,9 +117,10 @@ def _check_listener(props: Mapping[str, Any], ctx: Context) -> list[Outcome]:
     if name in TLS_PROTOCOLS:
         return _check_tls(props, ctx)
     if name in PASS_THROUGH_PROTOCOLS:
+        safe = shown(props, "protocol", protocol)
         return [
             unknown(
-                f"protocol is {name}: the listener passes bytes through, so TLS (terminated by the targets) "
+                f"protocol is {safe}: the listener passes bytes through, so TLS (terminated by the targets) "
                 "cannot be verified here; use a TLS listener to have the load balancer enforce it"
             )
         ]
