@@ -85,8 +85,10 @@ class Output:
         unresolved = [f for f in run.findings if f.status is Status.UNKNOWN]
         if unresolved:
             self.out.print(f"unknown, and no rule could resolve it from the stack ({len(unresolved)}):")
-            for f in unresolved:
+            for f in unresolved[:_UNKNOWNS_LISTED]:
                 self.out.print(f"  {escape(f.rule_id)} {escape(f.resource_name or f.urn)}: {escape(f.message)}")
+            if len(unresolved) > _UNKNOWNS_LISTED:
+                self.out.print(f"  ... and {len(unresolved) - _UNKNOWNS_LISTED} more (all are in the findings)")
         for note in run.notes:
             self.out.print(f"note: {escape(note)}")
         if timing:
@@ -104,6 +106,9 @@ class Output:
             return
         with self.err.status(message) as status:
             yield status
+
+
+_UNKNOWNS_LISTED = 20
 
 
 def error_line(message: str) -> None:

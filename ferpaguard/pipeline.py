@@ -123,7 +123,8 @@ def _evaluate_all(
     if options.via_pack:
         run.notes.append(
             "evaluated by the policy pack over the Analyzer gRPC protocol: passes are not reported "
-            "by that protocol, and waived failures are suppressed by the pack"
+            "by that protocol, waived failures are suppressed by the pack, unknowns the stack could settle "
+            "stay unknown, and resource rules read inputs only"
         )
         for waiver in run.waivers:
             if waiver["state"] != "expired":

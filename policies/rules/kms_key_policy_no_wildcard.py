@@ -13,13 +13,13 @@ GRANT_FIELDS = frozenset({"Effect", "Principal", "NotPrincipal"})
 # leave a wildcard grant open to every AWS account.
 CALLER_KEYS = frozenset(
     {"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:sourceaccount", "aws:principalarn",
-     "aws:sourcearn", "aws:sourceowner", "aws:principalorgpaths"}
+     "aws:sourcearn", "aws:sourceowner"}
 )
 # Only a positive test restricts: a negated operator (StringNotEquals, ArnNotLike), `Null` and any
-# `...IfExists` (true when the key is absent) let callers through that the values do not name.
-RESTRICTING_OPERATORS = frozenset(
-    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
-)
+# `...IfExists` (true when the key is absent) let callers through that the values do not name. With the
+# set prefixes, ForAnyValue: is false when the key is absent (it restricts), ForAllValues: true (it does not).
+_POSITIVE = ("stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike")
+RESTRICTING_OPERATORS = frozenset(_POSITIVE) | frozenset(f"foranyvalue:{op}" for op in _POSITIVE)
 ARN_KEYS = frozenset({"aws:principalarn", "aws:sourcearn"})
 _ACCOUNT = re.compile(r"[0-9]{12}")
 
