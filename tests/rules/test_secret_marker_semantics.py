@@ -10,6 +10,7 @@ output format. The marker must appear nowhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 import json
@@ -31,7 +32,7 @@ from tests.rules.fixture_files import Fixture, all_fixtures, apply, resources_of
 
 MARKER = "SECRET-MARKER-7f3a"
 NUMBER_MARKER = 97315
-Path_ = tuple[str | int, ...]
+Position = tuple[str | int, ...]
 
 
 def wrap(value: Any) -> dict[str, Any]:
@@ -56,7 +57,7 @@ def expand(value: Any) -> Any:
     return value
 
 
-def positions(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+def positions(value: Any, path: Position = ()) -> Iterator[tuple[Position, Any]]:
     """Every position below the root, with what it holds; secret wrappers are left alone."""
     if isinstance(value, Mapping):
         if value.get(SIG_KEY) == SECRET_SIG:
@@ -70,7 +71,7 @@ def positions(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
             yield from positions(item, (*path, index))
 
 
-def replaced(root: Any, path: Path_, new: Any) -> Any:
+def replaced(root: Any, path: Position, new: Any) -> Any:
     if not path:
         return new
     head, rest = path[0], path[1:]
@@ -169,7 +170,7 @@ def test_no_secret_value_reaches_a_message_or_evidence(label: str, fixture: Fixt
 def test_no_secret_marker_reaches_any_output_format(tmp_path: Path) -> None:
     assert COLLECTED, "runs after the per-case walk; run the whole module"
     unique = {(f.rule_id, f.urn, f.message): f for f in COLLECTED}
-    moment = __import__("datetime").datetime(2026, 12, 1, tzinfo=__import__("datetime").UTC)
+    moment = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     result = RunResult(command="gate", tool_version="0", pack_name="ferpaguard", pack_version="0",
                        pack_hash="a" * 64, inputs=[InputRef(path="Pulumi.yaml", sha256="b" * 64, kind="program")],
                        started=moment, finished=moment, findings=list(unique.values()))
