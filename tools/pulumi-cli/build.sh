@@ -24,11 +24,15 @@ else
     bin_dir="$repo/.tools/pulumi-$version/bin"
     rm -rf "$module_dir"
     mkdir -p "$module_dir"
-    cp -r "$here/go.mod" "$here/go.sum" "$here/languagehost" "$module_dir/"
-    (cd "$module_dir" &&
-        go mod edit -require="github.com/pulumi/pulumi/pkg/v3@$version" \
-            -require="github.com/pulumi/pulumi/sdk/v3@$version" &&
-        GOFLAGS=-mod=mod go mod tidy)
+    cp -r "$here/languagehost" "$module_dir/"
+    # The wrapper's module, go, replace and tool lines with only the two pulumi
+    # requirements: tidy then takes that release's own dependency versions.
+    {
+        grep -e '^module ' -e '^go ' -e '^replace ' -e '^tool ' "$here/go.mod"
+        echo "require github.com/pulumi/pulumi/pkg/v3 $version"
+        echo "require github.com/pulumi/pulumi/sdk/v3 $version"
+    } >"$module_dir/go.mod"
+    (cd "$module_dir" && GOFLAGS=-mod=mod go mod tidy)
 fi
 
 inputs_hash="$(cat "$module_dir/go.mod" "$module_dir/go.sum" "$module_dir/languagehost/main.go" "$0" |

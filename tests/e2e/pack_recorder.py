@@ -20,8 +20,8 @@ STACK_VARIABLES = ("PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_ORGANIZATION", "PUL
 
 _MAIN = """\
 import sys
-sys.path.insert(0, {repo!r})
-from tests.e2e.recorder import record_calls
+sys.path[:0] = [{repo!r}, {here!r}]
+from pack_recorder import record_calls
 record_calls({log!r})
 from policies.pack import serve
 serve()
@@ -33,7 +33,7 @@ def write_recording_pack(pack_dir: Path, repo: Path, venv: Path, log: Path) -> P
     (pack_dir / "PulumiPolicy.yaml").write_text(
         f"runtime:\n  name: python\n  options:\n    virtualenv: {venv}\nversion: 0.1.0\n"
     )
-    (pack_dir / "__main__.py").write_text(_MAIN.format(repo=str(repo), log=str(log)))
+    (pack_dir / "__main__.py").write_text(_MAIN.format(repo=str(repo), here=str(Path(__file__).parent), log=str(log)))
     return pack_dir
 
 
