@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from pulumi_engine import POLICY_ANALYZE_MINIMUM, Workspace, cli_version, find_cli
 
 REQUIRED = os.environ.get("FERPAGUARD_REQUIRE_PULUMI") == "1"

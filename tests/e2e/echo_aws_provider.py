@@ -3,9 +3,9 @@
 The end-to-end tests put a launcher for this file on PATH as
 `pulumi-resource-aws`, where the Pulumi CLI finds it as an ambient plugin, so
 `pulumi preview` needs neither AWS credentials nor the real provider. It is
-never shipped. Create echoes inputs (a preview never calls it for a provider
-that does not support previews); Invoke answers the caller-identity lookup the
-reference stack makes with a fixed fake account.
+never shipped. Create echoes inputs; Invoke answers the caller-identity lookup the
+reference stack makes with a fixed fake account. Because it answers Handshake,
+the engine treats it as supporting previews and calls Create with preview set.
 """
 
 from __future__ import annotations
@@ -37,39 +37,41 @@ def _struct(values: dict[str, object]) -> struct_pb2.Struct:
 
 
 class EchoProvider(provider_pb2_grpc.ResourceProviderServicer):
-    def GetPluginInfo(self, request, context):  # noqa: N802 - gRPC method names
+    def GetPluginInfo(self, request, context):
         return plugin_pb2.PluginInfo(version=PROVIDER_VERSION)
 
-    def Handshake(self, request, context):  # noqa: N802
+    def Handshake(self, request, context):
         return provider_pb2.ProviderHandshakeResponse(accept_secrets=True, accept_resources=True, accept_outputs=True)
 
-    def CheckConfig(self, request, context):  # noqa: N802
+    def CheckConfig(self, request, context):
         return provider_pb2.CheckResponse(inputs=request.news)
 
-    def DiffConfig(self, request, context):  # noqa: N802
+    def DiffConfig(self, request, context):
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE)
 
-    def Configure(self, request, context):  # noqa: N802
+    def Configure(self, request, context):
         return provider_pb2.ConfigureResponse(
             acceptSecrets=True, supportsPreview=False, acceptResources=True, acceptOutputs=True
         )
 
-    def Check(self, request, context):  # noqa: N802
+    def Check(self, request, context):
         return provider_pb2.CheckResponse(inputs=request.news)
 
-    def Diff(self, request, context):  # noqa: N802
+    def Diff(self, request, context):
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE)
 
-    def Create(self, request, context):  # noqa: N802
-        return provider_pb2.CreateResponse(id=request.urn.rsplit("::", 1)[-1], properties=request.properties)
+    def Create(self, request, context):
+        # As a real provider in a preview: no id yet (the engine makes it unknown), inputs as state.
+        resource_id = "" if request.preview else request.urn.rsplit("::", 1)[-1]
+        return provider_pb2.CreateResponse(id=resource_id, properties=request.properties)
 
-    def Invoke(self, request, context):  # noqa: N802
+    def Invoke(self, request, context):
         return provider_pb2.InvokeResponse(**{"return": _struct(FAKE_INVOKES.get(request.tok, {}))})
 
-    def GetSchema(self, request, context):  # noqa: N802
+    def GetSchema(self, request, context):
         return provider_pb2.GetSchemaResponse(schema="{}")
 
-    def Cancel(self, request, context):  # noqa: N802
+    def Cancel(self, request, context):
         return empty_pb2.Empty()
 
 

@@ -30,6 +30,7 @@ ECHO_PROVIDER = Path(__file__).with_name("echo_aws_provider.py")
 # `pulumi policy analyze --file` arrived in this release.
 POLICY_ANALYZE_MINIMUM = (3, 249, 0)
 COMMAND_TIMEOUT = 600
+UNKNOWN_MARKER = "during preview: "
 SKIPPED_COPY = {".venv", "venv", ".git", ".tools", "node_modules", "__pycache__", "out", ".pytest_cache"}
 
 
@@ -72,6 +73,22 @@ class EngineRun:
             for p in self.policy_events
             if p.get("enforcementLevel") == level and not p.get("message", "").startswith("can't run policy")
         }
+
+    def unknowns(self) -> set[tuple[str, str]]:
+        """(policy, resource URN) of every "can't run policy during preview" advisory, one per resource.
+
+        A stack policy reports its unknowns on the stack, one "URN<TAB>reason" line per resource.
+        """
+        found = set()
+        for event in self.policy_events:
+            message = event.get("message", "")
+            if not message.startswith("can't run policy"):
+                continue
+            detail = message.split(UNKNOWN_MARKER, 1)[1].strip()
+            for line in detail.splitlines():
+                urn = line.split("\t", 1)[0] if "\t" in line else event.get("resourceUrn", "")
+                found.add((event["policyName"], urn))
+        return found
 
     @property
     def diagnostics(self) -> str:
@@ -217,3 +234,9 @@ def report_violations(report: dict[str, Any] | None, level: str = "mandatory") -
         for f in report["findings"]
         if f["status"] == "fail" and f["enforcement"] == level and f.get("source", "ferpaguard") == "ferpaguard"
     }
+
+
+def report_unknowns(report: dict[str, Any] | None) -> set[tuple[str, str]]:
+    if report is None:
+        return set()
+    return {(f["policy"], f["urn"]) for f in report["findings"] if f["status"] == "unknown"}

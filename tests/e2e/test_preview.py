@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from pulumi_engine import REPO_ROOT, EngineRun, Workspace, ferpaguard, report_violations
+from pulumi_engine import REPO_ROOT, EngineRun, Workspace, ferpaguard, report_unknowns, report_violations
 
 PROGRAMS = REPO_ROOT / "tests" / "programs"
 SDK_MISUSE = {"target_arns": ("VpcLink", "target_arns"), "deployment_stage_name": ("Deployment", "stage_name")}
@@ -25,18 +26,20 @@ def preview(workspace: Workspace, project_dir: Path, name: str, config: Path | N
     return workspace.preview(project, STACK, config=config)
 
 
-def gate(project_dir: Path, config: Path | None = None) -> tuple[int, set[tuple[str, str]]]:
+def gate(project_dir: Path, config: Path | None = None) -> tuple[int, dict[str, Any] | None]:
     args = ["gate", str(project_dir), "--stack", STACK]
     if config is not None:
         args += ["--policy-config", str(config)]
     code, report, stderr = ferpaguard(*args)
     assert code in (0, 1), stderr
-    return code, report_violations(report)
+    return code, report
 
 
 def assert_agrees_with_gate(engine: EngineRun, project_dir: Path, config: Path | None = None) -> None:
-    gate_code, gate_mandatory = gate(project_dir, config)
-    assert engine.violations("mandatory") == gate_mandatory, engine.diagnostics
+    gate_code, report = gate(project_dir, config)
+    assert engine.violations("mandatory") == report_violations(report, "mandatory"), engine.diagnostics
+    assert engine.violations("advisory") == report_violations(report, "advisory"), engine.diagnostics
+    assert engine.unknowns() == report_unknowns(report), engine.diagnostics
     assert (engine.returncode != 0) == (gate_code == 1), engine.diagnostics
 
 
@@ -86,7 +89,10 @@ def _waiver(resource: str) -> dict[str, str]:
     [
         # An enforcement change and a waiver; the listener's failure remains.
         (
-            {"backend-lb-internal": "advisory", "security-group-no-internet-ingress": {"waivers": [_waiver("student-alb-sg-*")]}},
+            {
+                "backend-lb-internal": "advisory",
+                "security-group-no-internet-ingress": {"waivers": [_waiver("student-alb-sg-*")]},
+            },
             {"lb-listener-tls"},
         ),
         # Every mandatory failure downgraded, disabled or waived: the preview passes.
