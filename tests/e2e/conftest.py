@@ -11,10 +11,9 @@ import os
 from pathlib import Path
 
 import pytest
-from pulumi_engine import POLICY_ANALYZE_MINIMUM, Workspace, cli_version, find_cli
+from pulumi_engine import NO_CLI_HINT, POLICY_ANALYZE_MINIMUM, Workspace, cli_version, find_cli
 
 REQUIRED = os.environ.get("FERPAGUARD_REQUIRE_PULUMI") == "1"
-NO_CLI = "no Pulumi CLI (run `make pulumi-cli`, put `pulumi` on PATH or set FERPAGUARD_PULUMI)"
 _skipped_for_cli: list[str] = []
 
 
@@ -29,7 +28,7 @@ def _unavailable(reason: str) -> None:
 def pulumi_cli() -> Path:
     cli = find_cli()
     if cli is None:
-        _unavailable(NO_CLI)
+        _unavailable(NO_CLI_HINT)
     assert cli is not None
     return cli
 

@@ -31,6 +31,7 @@ ECHO_PROVIDER = Path(__file__).with_name("echo_aws_provider.py")
 POLICY_ANALYZE_MINIMUM = (3, 249, 0)
 COMMAND_TIMEOUT = 600
 UNKNOWN_MARKER = "during preview: "
+NO_CLI_HINT = "no Pulumi CLI (run `make pulumi-cli`, put `pulumi` on PATH or set FERPAGUARD_PULUMI)"
 SKIPPED_COPY = {".venv", "venv", ".git", ".tools", "node_modules", "__pycache__", "out", ".pytest_cache"}
 
 
@@ -240,3 +241,25 @@ def report_unknowns(report: dict[str, Any] | None) -> set[tuple[str, str]]:
     if report is None:
         return set()
     return {(f["policy"], f["urn"]) for f in report["findings"] if f["status"] == "unknown"}
+
+
+def gate_report(project_dir: Path, stack: str, config: Path | None = None) -> tuple[int, dict[str, Any] | None, str]:
+    args = ["gate", str(project_dir), "--stack", stack]
+    if config is not None:
+        args += ["--policy-config", str(config)]
+    return ferpaguard(*args)
+
+
+def differences_from_gate(engine: EngineRun, gate_code: int, report: dict[str, Any] | None) -> list[str]:
+    """Where a real preview and `ferpaguard gate` disagree: violations, unknowns, verdict. Empty if nowhere."""
+    found = []
+    for what, ours, theirs in (
+        ("mandatory violations", engine.violations("mandatory"), report_violations(report, "mandatory")),
+        ("advisory violations", engine.violations("advisory"), report_violations(report, "advisory")),
+        ("unknowns", engine.unknowns(), report_unknowns(report)),
+    ):
+        found += [f"{what}: only the engine reports {policy} on {urn}" for policy, urn in sorted(ours - theirs)]
+        found += [f"{what}: only the gate reports {policy} on {urn}" for policy, urn in sorted(theirs - ours)]
+    if (engine.returncode != 0) != (gate_code == 1):
+        found.append(f"verdict: pulumi preview exited {engine.returncode}, ferpaguard gate exited {gate_code}")
+    return found

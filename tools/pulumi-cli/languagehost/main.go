@@ -248,8 +248,7 @@ func (h *host) RunPlugin(
 	cmd.Stdout, cmd.Stderr = proxiedStdout, stderr
 
 	if err := cmd.Start(); err != nil {
-		proxy.Abort(err)
-		return err
+		return fmt.Errorf("could not start the policy pack: %w", err)
 	}
 	if err := proxy.Attach(ctx, cmd); err != nil {
 		var exitErr *exec.ExitError
