@@ -30,6 +30,8 @@ def pulumi_cli() -> Path:
     if cli is None:
         _unavailable(NO_CLI_HINT)
     assert cli is not None
+    if not (cli.is_file() and os.access(cli, os.X_OK)):
+        _unavailable(f"{cli} (from FERPAGUARD_PULUMI) is not an executable")
     return cli
 
 

@@ -16,6 +16,7 @@ from pack_recorder import read_recording, write_recording_pack
 from pulumi_engine import REPO_ROOT, Workspace
 
 from ferpaguard.host import AnalyzerHost, analyze_all
+from ferpaguard.sources.export import load_export
 from ferpaguard.sources.program import run_program
 from policies.registry import all_rules
 from policies.settings import parse
@@ -146,3 +147,65 @@ def test_analyze_stack_sends_the_same_graph(recordings: tuple[Recording, Recordi
         assert engine[urn].get("parent") == resource.get("parent"), urn
     # The engine also sends each resource's options and provider; the host sends neither (no rule reads them).
     assert all("provider" in engine[urn] and "provider" not in host[urn] for urn in host if urn.count("aws:") > 0)
+
+
+# `pulumi policy analyze --file` against `ferpaguard gate --via-pack`'s audit path (host.py with outputs).
+EXPORT = REPO_ROOT / "tests" / "fixtures" / "exports" / "reference_deployed.json"
+REDACTED = "[secret]"
+
+
+@pytest.fixture(scope="module")
+def analyze_recordings(
+    analyze_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Recording, Recording]:
+    root = tmp_path_factory.mktemp("fidelity-analyze")
+    venv = REPO_ROOT / ".venv"
+    engine_log, host_log = root / "engine.jsonl", root / "host.jsonl"
+    engine_pack = write_recording_pack(root / "engine-pack", REPO_ROOT, venv, engine_log)
+    engine = analyze_workspace.policy_analyze(EXPORT, pack=engine_pack)
+    assert engine.returncode == 0, engine.diagnostics
+
+    export = load_export(EXPORT)
+    host_pack = write_recording_pack(root / "host-pack", REPO_ROOT, venv, host_log)
+    with AnalyzerHost(host_pack, project=export.project, stack=export.stack, dry_run=False) as host:
+        host.configure(parse({}, [rule.meta for rule in all_rules()]))
+        analyze_all(host, export.resources, use_outputs=True)
+    return read_recording(engine_log), read_recording(host_log)
+
+
+def _secrets_masked(value: Any) -> Any:
+    """Every secret wrapper as one marker. The CLI cannot decrypt the export and sends
+    `{sig, "value": "[secret]"}`; ferpaguard's loader keeps `{sig, "ciphertext": ...}`."""
+    if isinstance(value, dict):
+        if SECRET_SIG in value:
+            return "<secret>"
+        return {k: _secrets_masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_secrets_masked(v) for v in value]
+    return value
+
+
+def test_analyze_sends_inputs_per_resource_and_outputs_per_stack(
+    analyze_recordings: tuple[Recording, Recording],
+) -> None:
+    (engine_start, engine_calls), (_, host_calls) = analyze_recordings
+    assert _order(engine_calls) == _order(host_calls)
+    # Without a stack, the engine configures the pack with an empty stack description.
+    (engine_stack,) = _requests(engine_calls, "ConfigureStack")
+    assert engine_stack == {} and "PULUMI_STACK" not in engine_start["environment"]
+    engine = {r["urn"]: r for r in _requests(engine_calls, "Analyze")}
+    host = {r["urn"]: r for r in _requests(host_calls, "Analyze")}
+    assert set(host) <= set(engine)
+    (engine_graph,) = _requests(engine_calls, "AnalyzeStack")
+    (host_graph,) = _requests(host_calls, "AnalyzeStack")
+    engine_stack_props = {r["urn"]: r["properties"] for r in engine_graph["resources"]}
+    for urn, request in host.items():
+        host_stack_props = _properties(host_graph, urn)
+        assert _differences(_secrets_masked(engine[urn]["properties"]), _secrets_masked(request["properties"])) == []
+        assert _differences(_secrets_masked(engine_stack_props[urn]), _secrets_masked(host_stack_props)) == []
+    assert REDACTED in str(engine_stack_props), "the export's secrets should reach the pack redacted by the CLI"
+    assert "ciphertext" in str([_properties(host_graph, urn) for urn in host])
+
+
+def _properties(graph: dict[str, Any], urn: str) -> dict[str, Any]:
+    return next(r["properties"] for r in graph["resources"] if r["urn"] == urn)
