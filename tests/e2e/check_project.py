@@ -7,8 +7,9 @@ The preview runs from a temporary copy of the project, on a throw-away local
 backend, with the test-only echo provider as pulumi-resource-aws: no login, no
 AWS credentials, and the project's own state and files stay untouched. Config
 comes from the project's Pulumi.<stack>.yaml; for `secure:` values set
-PULUMI_CONFIG_PASSPHRASE to that stack's passphrase. Only the aws provider is
-stood in for; other providers' plugins must be on PATH.
+PULUMI_CONFIG_PASSPHRASE to that stack's passphrase. A project that names no
+virtualenv runs with ferpaguard's .venv, as the gate does. Only the aws provider
+is stood in for; other providers' plugins must be on PATH.
 
 Prints the engine's verdict, the gate's, and every difference; exits 0 when
 they agree, 1 when they differ, 2 when either could not run.
