@@ -265,25 +265,33 @@ def _execute(command: str, options: RunOptions, load: Callable[[Output], list[St
     return _finish(run, options.soft_fail)
 
 
-def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], options: RunOptions) -> int:
-    from ferpaguard.sources.program import ProgramError, start_program
+def gate(
+    program_dir: Path,
+    *,
+    stack: str | None,
+    config: dict[str, str],
+    options: RunOptions,
+    python: Path | None = None,
+    timeout: float | None = None,
+) -> int:
+    from ferpaguard.sources.program import DEFAULT_TIMEOUT, ProgramError, start_program
 
     try:
         # Started first, so the program runs on one core while settings and rules load on the other.
-        pending = start_program(program_dir, stack=stack, config_overrides=config)
+        pending = start_program(program_dir, stack=stack, config_overrides=config, python=python)
     except ProgramError as error:
         raise UserError(str(error)) from None
 
     def load(output: Output) -> list[StackInput]:
         try:
             with output.status(f"running {program_dir} under Pulumi mocks"):
-                program = pending.wait()
+                program = pending.wait(timeout or DEFAULT_TIMEOUT)
         except ProgramError as error:
             raise UserError(str(error)) from None
         digest = hashlib.sha256(program.pulumi_yaml.read_bytes()).hexdigest()
         stack_name = f"{program.project}/{program.stack}"
         ref = InputRef(path=_display_path(program.pulumi_yaml), sha256=digest, kind="program", stack=stack_name)
-        return [StackInput(ref, stack_name, program.resources, use_outputs=False)]
+        return [StackInput(ref, stack_name, program.resources, use_outputs=False, notes=list(program.notes))]
 
     try:
         return _execute("gate", options, load)
