@@ -87,6 +87,8 @@ class ChildGroup:
             for fd in (result_writer, log_writer, job_reader):
                 os.close(fd)
         self._ended = False
+        self.stopped_by: str | None = None
+        """The stop signal that ended the group, if one did."""
         self._result, self._log = _Drain(result_reader), _Drain(log_reader, LOG_TAIL_BYTES)
         self._result.start()
         self._log.start()
@@ -118,12 +120,13 @@ class ChildGroup:
         except ChildProcessError:
             return True
 
-    def end(self) -> None:
+    def end(self, stopped_by: str | None = None) -> None:
         """Kill the whole group (idempotent), reap the child."""
         with _lock:
             if self._ended:
                 return
             self._ended = True
+            self.stopped_by = stopped_by
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -171,7 +174,7 @@ def _unregister(group: ChildGroup) -> None:
 def _on_stop_signal(signum: int, frame: Any) -> None:
     previous = _previous_handlers.get(signum, signal.SIG_DFL)
     for group in list(_live):
-        group.end()
+        group.end(signal.Signals(signum).name)
     signal.signal(signum, previous)
     if callable(previous):
         previous(signum, frame)

@@ -283,6 +283,8 @@ class PendingRun:
             raise ProgramError(
                 f"{main_display}: the program did not finish within {timeout:g} s (--timeout); stopped it"
             )
+        if self._child.stopped_by:
+            raise ProgramError(f"{main_display}: the program was stopped by {self._child.stopped_by}")
         raw = self._child.result()
         if not raw:
             lines = [line.strip() for line in self._child.log().splitlines() if line.strip()]
