@@ -106,11 +106,13 @@ def answer(token: str, args: dict[str, Any], region: str, result_fields: dict[st
     """
     args = _plain(args)
     name = token.rsplit(":", 1)[-1]
+    module = token.split(":")[1].split("/")[0] if token.count(":") == 2 else "index"
+    service = module.replace("_", "").lower() if module != "index" else "aws"
     specific = _specific(token, args, region)
     result: dict[str, Any] = {}
     for field, type_ in (result_fields or {}).items():
         given = args.get(field)
-        result[field] = given if given is not None else _placeholder(field, type_, name, region, args)
+        result[field] = given if given is not None else _placeholder(field, type_, service, region, args)
     if "id" not in result:
         result["id"] = _fake_id(name, args)
     result.update(specific)
@@ -169,21 +171,21 @@ def _specific(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
 _ARN_FIELD = re.compile(r"(?:^|[a-z])Arns?$|^arn$")
 
 
-def _placeholder(field: str, type_: Any, function: str, region: str, args: dict[str, Any]) -> Any:
+def _placeholder(field: str, type_: Any, service: str, region: str, args: dict[str, Any]) -> Any:
     """A value of the declared type: the shape a program expects, not a claim about the account."""
     import typing
 
     origin = typing.get_origin(type_)
     members = [m for m in typing.get_args(type_) if m is not type(None)]
     if origin is typing.Union and members:
-        return _placeholder(field, members[0], function, region, args)
+        return _placeholder(field, members[0], service, region, args)
     if type_ is str:
         if field in ("accountId", "ownerId"):
             return FAKE_ACCOUNT
         if field == "region":
             return region
         if _ARN_FIELD.search(field):
-            return f"arn:aws:{function}:{region}:{FAKE_ACCOUNT}:{_fake_id(field, args)}"
+            return f"arn:aws:{service}:{region}:{FAKE_ACCOUNT}:{_fake_id(field, args)}"
         return _fake_id(field, args)
     if type_ is bool:
         return False
@@ -194,7 +196,7 @@ def _placeholder(field: str, type_: Any, function: str, region: str, args: dict[
     if origin in (list, tuple) or (origin is not None and getattr(origin, "__name__", "") in ("Sequence", "List")):
         element = (typing.get_args(type_) or (None,))[0]
         if element is str:
-            return [_placeholder(field, str, function, region, args) + f"-{n}" for n in range(LIST_LENGTH)]
+            return [_placeholder(field, str, service, region, args) + f"-{n}" for n in range(LIST_LENGTH)]
         return []
     if origin is dict or (origin is not None and getattr(origin, "__name__", "") in ("Mapping", "Dict")):
         return {}

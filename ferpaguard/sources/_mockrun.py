@@ -280,9 +280,9 @@ def _internal(exc: BaseException) -> dict[str, Any]:
 def execute(job: dict[str, Any]) -> dict[str, Any]:
     try:
         import _sdkcompat
+        import pulumi  # noqa: F401
 
         _sdkcompat.check_sdk()
-        import pulumi  # noqa: F401
     except ImportError as exc:
         return {"ok": False, "error": {"kind": "environment", "message": f"cannot import {exc.name or 'pulumi'}"}}
     except _sdkcompat.UnsupportedSdk as exc:

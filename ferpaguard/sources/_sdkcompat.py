@@ -159,7 +159,10 @@ def make_monitor(stack: str, project: str, preview: bool, answer: Callable[..., 
     from google.protobuf import struct_pb2
     from google.protobuf.json_format import MessageToDict
     from pulumi.runtime import mocks
-    from pulumi.runtime.proto import resource_pb2
+    from pulumi.runtime.proto import provider_pb2, resource_pb2
+
+    # pulumi < 3.1xx answered invokes with the provider protocol's message; the same fields.
+    invoke_response = getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse
 
     def to_struct(value: dict[str, Any]) -> Any:
         struct = struct_pb2.Struct()
@@ -259,7 +262,7 @@ def make_monitor(stack: str, project: str, preview: bool, answer: Callable[..., 
                 return super().Invoke(request)
             args = as_engine_sends(MessageToDict(request.args))
             result = answer(request.tok, args, invoke_result_fields(request.tok))
-            return resource_pb2.ResourceInvokeResponse(**{"return": to_struct(result)})
+            return invoke_response(**{"return": to_struct(result)})
 
     return GateMonitor()
 

@@ -94,10 +94,8 @@ def test_data_sources_answer_with_plausible_values(data_sources: ProgramRun) -> 
 
 
 def test_an_undescribed_data_source_fills_every_declared_field(data_sources: ProgramRun) -> None:
-    encryption = one(data_sources, "aws:s3/bucketServerSideEncryptionConfiguration:"
-                                   "BucketServerSideEncryptionConfiguration", "uploads")
-    (rule,) = encryption.props["rules"]
-    assert rule["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"].startswith("arn:aws:")
+    topic = one(data_sources, "aws:sns/topic:Topic", "uploads")
+    assert topic.props["kmsMasterKeyId"].startswith("arn:aws:kms:us-east-1:123456789012:")
 
 
 def test_a_policy_document_over_an_unknown_value_keeps_it_unknown(data_sources: ProgramRun) -> None:

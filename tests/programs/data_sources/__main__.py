@@ -37,10 +37,6 @@ aws.ec2.Instance(
 )
 aws.ec2.SecurityGroup("web", vpc_id=default_vpc.id, description=f"web in {region.name}")
 aws.route53.Record("www", zone_id=zone.zone_id, name=f"www.{zone.name}", type="A", ttl=300, records=["192.0.2.10"])
-aws.s3.BucketServerSideEncryptionConfiguration(
-    "uploads",
-    bucket=bucket.id,
-    rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn}}],
-)
+aws.sns.Topic("uploads", kms_master_key_id=key.arn)
 pulumi.export("account", identity.account_id)
 pulumi.export("partition", partition.partition)
