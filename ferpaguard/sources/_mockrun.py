@@ -225,7 +225,7 @@ def _sdk_assertion(exc: AssertionError) -> str:
     )
     if match:
         expected, got, resource, prop = match.groups()
-        where = " ".join(part for part in (f"resource {resource!r}" if resource else "",
+        where = ", ".join(part for part in (f"resource {resource!r}" if resource else "",
                                            f"property {prop!r}" if prop else "") if part)
         return f"the pulumi SDK expected a {expected}, got a {got}" + (f" ({where})" if where else "")
     frames = _frames(exc)
@@ -299,11 +299,14 @@ def main() -> int:
     sys.stdout.flush()
     # Whatever writes to file descriptor 1 (the program's subprocesses too) goes to the log, not the result.
     os.dup2(2, 1)
-    job = json.loads(sys.stdin.buffer.read())
-    os.chdir(job["workdir"])
-    result = execute(job)
-    result["environment"] = environment()
-    payload = json.dumps(result).encode()
+    try:
+        job = json.loads(sys.stdin.buffer.read())
+        os.chdir(job["workdir"])
+        result = execute(job)
+        result["environment"] = environment()
+        payload = json.dumps(result).encode()
+    except Exception as exc:  # noqa: BLE001 - a fault of the harness itself, outside the program
+        payload = json.dumps(_internal(exc)).encode()
     with os.fdopen(result_fd, "wb") as out:
         out.write(payload)
     sys.stdout.flush()

@@ -51,7 +51,7 @@ def package_version(distribution: str) -> str | None:
         return None
 
 
-def _release(text: str) -> tuple[int, ...]:
+def release(text: str) -> tuple[int, ...]:
     numbers = []
     for part in text.split(".")[:3]:
         digits = "".join(ch for ch in part if ch.isdigit())
@@ -62,11 +62,71 @@ def _release(text: str) -> tuple[int, ...]:
 def check_sdk() -> str:
     """The pulumi SDK version, or UnsupportedSdk when it is too old or a different major."""
     version = package_version("pulumi") or "0"
-    release = _release(version)
-    if release < OLDEST_SDK or release[0] != OLDEST_SDK[0]:
+    found = release(version)
+    if found < OLDEST_SDK or found[0] != OLDEST_SDK[0]:
         shown = ".".join(map(str, OLDEST_SDK))
         raise UnsupportedSdk(f"pulumi {version} is not supported by the gate (supported: {shown} up to 3.x)")
+    problems = private_surface_problems()
+    if problems:
+        raise UnsupportedSdk(f"pulumi {version} changed SDK internals the gate relies on: {'; '.join(problems)}")
     return version
+
+
+def private_surface_problems() -> list[str]:
+    """Every SDK internal this module uses, checked for presence and shape; [] when all are as expected."""
+    import inspect
+
+    problems: list[str] = []
+
+    def need(condition: Any, what: str) -> None:
+        try:
+            ok = condition() if callable(condition) else condition
+        except Exception:  # noqa: BLE001 - any failure to find it is the problem being reported
+            ok = False
+        if not ok:
+            problems.append(what)
+
+    def parameters(func: Any) -> list[str]:
+        return list(inspect.signature(func).parameters)
+
+    import pulumi
+    import pulumi.resource as sdk_resource
+    from pulumi import _types
+    from pulumi.runtime import mocks, settings, stack
+    from pulumi.runtime.proto import provider_pb2, resource_pb2
+
+    for name in ("register_resource", "read_resource"):
+        need(lambda name=name: parameters(getattr(sdk_resource, name))[:3] == ["res", "ty", "name"],
+             f"pulumi.resource.{name}(res, ty, name, ...)")
+        need(lambda name=name: "opts" in parameters(getattr(sdk_resource, name)), f"pulumi.resource.{name}(opts=)")
+    need(lambda: callable(_types.resource_types) and callable(_types.output_type_types),
+         "pulumi._types.resource_types / output_type_types")
+    need(lambda: parameters(mocks.MockMonitor.__init__) == ["self", "mocks"], "MockMonitor(mocks)")
+    need(lambda: mocks.MockMonitor.ResourceRegistration._fields == ("urn", "id", "state"),
+         "MockMonitor.ResourceRegistration(urn, id, state)")
+    need(lambda: callable(mocks.MockMonitor.Invoke), "MockMonitor.Invoke")
+    need(lambda: callable(mocks.MockSettings) and callable(mocks.MockEngine), "MockSettings / MockEngine")
+    need(lambda: callable(settings.configure) and callable(settings.get_root_resource),
+         "pulumi.runtime.settings.configure / get_root_resource")
+    need(lambda: callable(stack.run_in_stack), "pulumi.runtime.stack.run_in_stack")
+    request_fields = {
+        resource_pb2.RegisterResourceRequest: ("parent", "type", "name", "custom", "object", "dependencies",
+                                               "propertyDependencies", "provider", "remote"),
+        resource_pb2.RegisterResourceResponse: ("urn", "id", "object"),
+        resource_pb2.ReadResourceRequest: ("parent", "type", "name", "id", "properties", "provider"),
+        resource_pb2.ReadResourceResponse: ("urn", "properties"),
+        resource_pb2.RegisterResourceOutputsRequest: ("urn", "outputs"),
+        resource_pb2.ResourceInvokeRequest: ("tok", "args"),
+        getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse: ("return",),
+    }
+    for message, fields in request_fields.items():
+        known = set(message.DESCRIPTOR.fields_by_name)
+        missing = [field for field in fields if field not in known]
+        need(not missing, f"{message.DESCRIPTOR.name} fields {', '.join(missing)}")
+    need(lambda: any("secret" in name for name in dir(pulumi.Config)) and callable(pulumi.Config.full_key),
+         "pulumi.Config secret getters and full_key")
+    need(lambda: callable(pulumi.Output.secret), "pulumi.Output.secret")
+    return problems
 
 
 def engine_urn(stack: str, project: str, parent_urn: str, type_: str, name: str) -> str:

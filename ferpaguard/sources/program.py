@@ -56,6 +56,7 @@ from typing import Any
 
 import yaml
 
+from ferpaguard.sources._sdkcompat import NEWEST_SDK, release
 from ferpaguard.sources.child import ChildGroup
 from ferpaguard.sources.environment import (
     EnvironmentError_,
@@ -360,6 +361,10 @@ class PendingRun:
         if self._interpreter.note:
             notes.append(f"{self._interpreter.note}; ran with ferpaguard's own Python "
                          f"(pulumi {environment.get('pulumi')}, pulumi-aws {environment.get('pulumi-aws')})")
+        sdk = str(environment.get("pulumi") or "")
+        if sdk and release(sdk) > NEWEST_SDK:
+            notes.append(f"pulumi {sdk} is newer than the newest SDK the gate is tested with "
+                         f"({'.'.join(map(str, NEWEST_SDK))}); its mock harness checked the internals it uses")
         for urn in remote:
             notes.append(f"{urn}: a component whose resources a provider plugin builds (remote); they cannot "
                          "be built offline, so its status is unknown: check it with `pulumi preview --policy-pack`")
