@@ -115,6 +115,8 @@ class ChildGroup:
 
     def _exited(self) -> bool:
         # WNOWAIT leaves the child unreaped, so its process group id cannot be reused before we kill the group.
+        if not hasattr(os, "waitid"):
+            return self.process.poll() is not None
         try:
             return os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
         except ChildProcessError:

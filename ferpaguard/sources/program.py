@@ -5,6 +5,9 @@ What the gate sees, and how it differs from a real `pulumi preview`:
 - The program runs in a fresh child process (`_mockrun.py`), cwd = the project
   directory and the main program's directory first on sys.path, as Pulumi's
   Python language host runs it; two runs never share Pulumi's global state.
+  The child leads a process group of its own (`child.py`): when it finishes,
+  times out (`timeout`, default 300 s) or the gate is stopped, the whole group
+  is killed, so nothing the program started outlives the run.
 - Inputs are the RegisterResource request's properties in engine wire form
   (camelCase keys, secret wrappers, the unknown sentinel). Numbers arrive as
   floats (protobuf Struct), as the engine sends them to analyzers. Provider
