@@ -293,8 +293,30 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
         return _internal(exc)
 
 
+def end_with_the_gate(gate_pid: int) -> None:
+    """Linux: if the gate dies without a chance to clean up (SIGKILL), end this process group too.
+    `gate_pid` 0: not started from the gate's main thread, whose end would end us too early."""
+    import signal
+
+    def end_group(signum: int, frame: Any) -> None:
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, end_group)
+    if gate_pid and sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+        except (OSError, AttributeError):
+            return
+    if gate_pid and os.getppid() != gate_pid:
+        end_group(signal.SIGTERM, None)
+
+
 def main() -> int:
-    result_fd = int(sys.argv[1])
+    result_fd, gate_pid = int(sys.argv[-1]), int(sys.argv[-2])
+    end_with_the_gate(gate_pid)
     os.set_inheritable(result_fd, False)
     sys.stdout.flush()
     # Whatever writes to file descriptor 1 (the program's subprocesses too) goes to the log, not the result.

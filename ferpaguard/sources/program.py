@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -271,7 +272,9 @@ class PendingRun:
         env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(job["secret_keys"])
         # The child imports its own siblings only; a PYTHONPATH meant for ferpaguard must not leak into the program.
         env.pop("PYTHONPATH", None)
-        argv = [str(interpreter.path), "-X", "utf8", str(CHILD_SCRIPT)]
+        # Linux ties the child's life to the thread that starts it: only the main thread's lasts as long as the gate.
+        watched = os.getpid() if threading.current_thread() is threading.main_thread() else 0
+        argv = [str(interpreter.path), "-X", "utf8", str(CHILD_SCRIPT), str(watched)]
         try:
             self._child = ChildGroup(argv, json.dumps(job).encode(), Path(job["workdir"]), env)
         except OSError as error:

@@ -40,10 +40,10 @@ BREAKS = {
                            "_sdkcompat.configure_mocks = broken\n",
                            r"RuntimeError in _mockrun\.py:\d+$"),
     # a result the parent cannot read
-    "unreadable_result": ("import os\nos.write(int(sys.argv[1]), b'{not json')\nos._exit(0)\n",
+    "unreadable_result": ("import os\nos.write(int(sys.argv[-1]), b'{not json')\nos._exit(0)\n",
                           r"the mock run's result is unreadable \(9 bytes\)$"),
     # a result of the wrong shape
-    "misshapen_result": ("import os\nos.write(int(sys.argv[1]), b'{\"ok\": true, \"error\": null, "
+    "misshapen_result": ("import os\nos.write(int(sys.argv[-1]), b'{\"ok\": true, \"error\": null, "
                          "\"resources\": [{\"urn\": 1}]}')\nos._exit(0)\n",
                          r"the mock run's result has an unexpected shape \(KeyError\)$"),
 }

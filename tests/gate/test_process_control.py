@@ -1,4 +1,5 @@
-"""Nothing a gated program starts outlives the gate: stop signals, background processes, --timeout."""
+"""Nothing a gated program starts outlives the gate: stop signals (SIGKILL too, on Linux), background
+processes, --timeout."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def assert_all_ended(pids: list[int]) -> None:
     assert [pid for pid in pids if running(pid)] == []
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_stopping_the_gate_ends_every_process_of_its_run(tmp_path: Path, signum: int) -> None:
     marker = write_program(tmp_path, wait=True, fork=True)
     gate = start_gate(tmp_path)
