@@ -270,8 +270,6 @@ class PendingRun:
         env = dict(os.environ)
         env["PULUMI_CONFIG"] = json.dumps(config.values)
         env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(job["secret_keys"])
-        # The child imports its own siblings only; a PYTHONPATH meant for ferpaguard must not leak into the program.
-        env.pop("PYTHONPATH", None)
         # Linux ties the child's life to the thread that starts it: only the main thread's lasts as long as the gate.
         watched = os.getpid() if threading.current_thread() is threading.main_thread() else 0
         argv = [str(interpreter.path), "-X", "utf8", str(CHILD_SCRIPT), str(watched)]
