@@ -2,7 +2,7 @@
 
 Runs in the USER's Python environment (the project's virtualenv): stdlib and
 pulumi (with its protobuf and grpc) only. Nothing else in the child touches
-SDK internals; `tests/gate/test_sdk_compat.py` pins each one, and
+SDK internals; `tests/gate/test_mockrun_compat.py` pins each one, and
 `check_sdk()` refuses an SDK outside the tested range with one clear line.
 
 What is replaced, and why:
