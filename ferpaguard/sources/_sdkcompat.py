@@ -170,8 +170,33 @@ def _as_declared(value: Any, type_: Any) -> Any:
     if isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG:
         return {**value, "value": _as_declared(value.get("value"), type_)}
     if _declared(type_) is str and isinstance(value, (dict, list)):
-        return json.dumps(value)
+        if _contains_unknown(value):
+            return UNKNOWN
+        plain, secret = _unwrap_secrets(value)
+        text = json.dumps(plain)
+        return {SECRET_SIG_KEY: SECRET_SIG, "value": text} if secret else text
     return value
+
+
+def _contains_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_contains_unknown(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_contains_unknown(item) for item in value)
+    return value == UNKNOWN
+
+
+def _unwrap_secrets(value: Any) -> tuple[Any, bool]:
+    """The value without secret wrappers, and whether it had any (then the whole value is secret)."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG_KEY) == SECRET_SIG:
+            return _unwrap_secrets(value.get("value"))[0], True
+        pairs = {key: _unwrap_secrets(item) for key, item in value.items()}
+        return {key: pair[0] for key, pair in pairs.items()}, any(pair[1] for pair in pairs.values())
+    if isinstance(value, list):
+        items = [_unwrap_secrets(item) for item in value]
+        return [item[0] for item in items], any(item[1] for item in items)
+    return value, False
 
 
 def output_types(cls: type | None) -> dict[str, Any]:

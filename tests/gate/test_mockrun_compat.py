@@ -90,3 +90,20 @@ def test_the_supported_range(monkeypatch: pytest.MonkeyPatch, installed: str, su
 )
 def test_resource_references_are_sent_as_the_engine_sends_them(value: object, sent: object) -> None:
     assert _sdkcompat.as_engine_sends(value) == sent
+
+
+SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "s3cr3t"}
+
+
+@pytest.mark.parametrize(
+    ("given", "returned"),
+    [
+        ({"Version": "2012-10-17"}, '{"Version": "2012-10-17"}'),
+        ({"Resource": ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]}, "04da6b54-80e4-46f7-96ec-b56ff0331ba9"),
+        ({"Sid": SECRET}, {**SECRET, "value": '{"Sid": "s3cr3t"}'}),
+        ("already text", "already text"),
+    ],
+)
+def test_an_object_given_for_a_string_output_comes_back_as_json_text(given: object, returned: object) -> None:
+    assert _sdkcompat._as_declared(given, str) == returned
+    assert _sdkcompat._as_declared(given, list[str]) == given
