@@ -127,8 +127,8 @@ def _default_group(props: Mapping[str, Any], database: Resource, link: GroupLink
     version = get(props, "engineVersion")
     on = None if version is UNKNOWN else default_is_on(setting, version)
     if on:
-        return passed(f"{link.path} is not set: the default parameter group of this engine version sets "
-                      f"{setting.label}", database.urn)
+        which = "" if setting.default_on_since == 0 else " of this engine version"
+        return passed(f"{link.path} is not set: the default parameter group{which} sets {setting.label}", database.urn)
     if on is None and version is UNKNOWN:
         return unknown(f"{link.path} is not set and engineVersion is not known during preview: the default "
                        f"parameter group's {setting.parameter} depends on the engine version", database.urn)
