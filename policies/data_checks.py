@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from policies.checks import shown
+from policies.checks import require_cmk, require_true, shown
 from policies.model import Outcome, fail, unknown
 from policies.values import MISSING, UNKNOWN, get, truth
 
@@ -53,3 +53,8 @@ def first_failure(*checks: list[Outcome]) -> list[Outcome]:
         if any(outcome.status == "fail" for outcome in outcomes):
             return collected
     return collected
+
+
+def require_encrypted_cmk(props: Mapping[str, Any], flag: str, key: str, why: str, what: str) -> list[Outcome]:
+    """Encryption switched on at `flag` (absent is off) with a customer-managed key at `key`."""
+    return first_failure(require_true(props, flag, why), require_cmk(props, key, what))

@@ -1,5 +1,4 @@
-from policies.checks import require_cmk, require_true
-from policies.data_checks import first_failure
+from policies.data_checks import require_encrypted_cmk
 from policies.model import Outcome, Resource
 from policies.registry import Context
 
@@ -8,8 +7,10 @@ RESOLVED_BY = {"kmsKeyArn": "FERPA-ENC-11"}
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
-    props = resource.props
-    return first_failure(
-        require_true(props, "storageEncrypted", "the graph would be stored unencrypted (AWS's default)"),
-        require_cmk(props, "kmsKeyArn", "the cluster's storage"),
+    return require_encrypted_cmk(
+        resource.props,
+        "storageEncrypted",
+        "kmsKeyArn",
+        "the graph would be stored unencrypted (AWS's default)",
+        "the cluster's storage",
     )
