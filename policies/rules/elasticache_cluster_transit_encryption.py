@@ -1,6 +1,6 @@
 from policies.cache_checks import require_transit_encryption
 from policies.checks import is_present, shown
-from policies.model import Outcome, Resource, fail, unknown
+from policies.model import Outcome, Resource, fail, not_applicable, unknown
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, get
 
@@ -11,7 +11,8 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     props = resource.props
     member = is_present(props, "replicationGroupId")
     if member:
-        return []  # A member node takes its replication group's settings (FERPA-TLS-01, TLS-02, ENC-03).
+        return [not_applicable("the node belongs to a replication group, whose settings apply "
+                               "(FERPA-TLS-01, FERPA-TLS-02, FERPA-ENC-03 judge it)")]
     if member is None:
         return [unknown("replicationGroupId is not known during preview; a standalone node must be Memcached with TLS")]
     engine = get(props, "engine")
