@@ -19,7 +19,9 @@ SECRET_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATEK
 SECRET_WORDS = frozenset({"KEY", "PWD", "PASS", "PIN"})
 # A last word that says the variable names where the secret is kept, not the secret itself.
 REFERENCE_WORDS = frozenset({"ARN", "NAME", "ID", "PATH", "PARAM", "PARAMETER", "URL", "URI", "FILE", "PREFIX",
-                             "REGION", "TYPE", "LENGTH", "TTL", "HEADER", "ALIAS", "FIELD", "VERSION"})
+                             "REGION", "TYPE", "LENGTH", "TTL", "HEADER", "ALIAS", "FIELD", "VERSION", "ENDPOINT",
+                             "HOST", "PORT", "ENABLED", "DAYS", "SECONDS"})
+FLAG_VALUES = frozenset({"true", "false"})
 REFERENCE_VALUES = ("arn:", "{{resolve:")
 
 
@@ -39,7 +41,8 @@ def _plain_literal(value: Any) -> bool:
         return True
     if not isinstance(value, str) or not value.strip():
         return False
-    return not value.strip().lower().startswith(REFERENCE_VALUES)
+    lowered = value.strip().lower()
+    return lowered not in FLAG_VALUES and not lowered.startswith(REFERENCE_VALUES)
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
