@@ -28,9 +28,14 @@ class MappingTable:
     types: Mapping[str, TypeMapping]
     sensitive: frozenset[str]
     graph_references: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Legacy type token -> the listed token it is converted as."""
 
     def get(self, token: str) -> TypeMapping | None:
-        return self.types.get(token)
+        return self.types.get(self.aliases.get(token, token))
+
+    def covers(self, token: str) -> bool:
+        return self.get(token) is not None
 
 
 @functools.cache
@@ -49,6 +54,10 @@ def load(path: Path = MAPPING_PATH) -> MappingTable:
         for token, raw in data["types"].items()
     }
     graph_references = {source: frozenset(targets) for source, targets in (data.get("graph_references") or {}).items()}
+    aliases = dict(data.get("aliases") or {})
+    dangling = sorted(alias for alias, token in aliases.items() if token not in types)
+    if dangling:
+        raise ValueError(f"{path}: aliases of unlisted types: {', '.join(dangling)}")
     return MappingTable(
-        str(data["terraform_version"]), types, frozenset(data.get("sensitive", ())), graph_references
+        str(data["terraform_version"]), types, frozenset(data.get("sensitive", ())), graph_references, aliases
     )
