@@ -45,8 +45,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 
+from ferpaguard.inputs import InputError, load_yaml
 from policies.model import Resource
 
 CHILD_SCRIPT = Path(__file__).with_name("_mockrun.py")
@@ -306,9 +306,9 @@ def _missing_config_hint(message: str, undecryptable: tuple[str, ...]) -> str:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProgramError(f"{path}: cannot read: {' '.join(str(exc).split())}") from None
+        document = load_yaml(path)
+    except InputError as exc:
+        raise ProgramError(str(exc)) from None
     if document is None:
         return {}
     if not isinstance(document, dict):
