@@ -69,25 +69,34 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _walk(directory: Path) -> tuple[list[str], list[str]]:
+    """(regular files other than the bundle's own, symbolic links) under `directory`, as sorted relative POSIX paths."""
+    files: list[str] = []
+    links: list[str] = []
+    top = os.fspath(directory)
+    for root, dirs, names in os.walk(top):
+        prefix = os.path.relpath(root, top).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for name in dirs:
+            if os.path.islink(os.path.join(root, name)):
+                links.append(prefix + name)
+        for name in names:
+            relative = prefix + name
+            if os.path.islink(os.path.join(root, name)):
+                links.append(relative)
+            if relative not in BUNDLE_FILES:
+                files.append(relative)
+    return sorted(files), sorted(links)
+
+
 def symlinks(directory: Path) -> list[str]:
     """Relative paths of symbolic links under `directory`: a bundle holds regular files only."""
-    found = []
-    for root, dirs, files in os.walk(directory):
-        found += [Path(root, name).relative_to(directory).as_posix() for name in (*dirs, *files)
-                  if Path(root, name).is_symlink()]
-    return sorted(found)
+    return _walk(directory)[1]
 
 
 def evidence_files(directory: Path) -> list[str]:
     """Relative POSIX paths of the files to cover, sorted; the bundle's own files excluded."""
-    found = []
-    for root, dirs, files in os.walk(directory):
-        dirs.sort()
-        for name in files:
-            relative = PurePosixPath(Path(root, name).relative_to(directory).as_posix())
-            if str(relative) not in BUNDLE_FILES:
-                found.append(str(relative))
-    return sorted(found)
+    return _walk(directory)[0]
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
@@ -117,9 +126,10 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def load_public_key(path: Path) -> Ed25519PublicKey:
-    """The Ed25519 public key in `path`, which must hold exactly its canonical PEM and nothing else."""
-    data = _read_key_file(path)
+def load_public_key(path: Path, data: bytes | None = None) -> Ed25519PublicKey:
+    """The Ed25519 public key in `path` (or `data` read from it), which must hold exactly its canonical PEM."""
+    if data is None:
+        data = _read_key_file(path)
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError, UnsupportedAlgorithm) as error:
@@ -277,7 +287,8 @@ def _unsafe(path: str) -> bool:
 
 
 def _check_files(directory: Path, manifest: dict[str, Any]) -> list[str]:
-    problems = [f"symlink: {path} (a bundle holds regular files only)" for path in symlinks(directory)]
+    present, links = _walk(directory)
+    problems = [f"symlink: {path} (a bundle holds regular files only)" for path in links]
     listed: set[str] = set()
     entries = manifest["files"]
     if not isinstance(entries, list):
@@ -292,23 +303,23 @@ def _check_files(directory: Path, manifest: dict[str, Any]) -> list[str]:
             continue
         listed.add(path)
         target = directory / path
-        if not target.is_file():
+        try:
+            changed = target.stat().st_size != entry["size"] or sha256_file(target) != entry["sha256"]
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             problems.append(f"missing: {path}")
-        elif target.stat().st_size != entry["size"] or sha256_file(target) != entry["sha256"]:
+            continue
+        if changed:
             problems.append(f"modified: {path}")
-    problems += [f"extra: {path}" for path in evidence_files(directory) if path not in listed]
+    problems += [f"extra: {path}" for path in present if path not in listed]
     return problems
 
 
 def _read_bundle_file(directory: Path, name: str, problems: list[str]) -> bytes | None:
     path = directory / name
-    if not path.is_file() and not path.is_symlink():
-        problems.append(f"missing: {name}")
-        return None
     try:
         return read_bounded(path, BUNDLE_FILE)
     except InputError as error:
-        problems.append(str(error))
+        problems.append(f"missing: {name}" if not path.exists() else str(error))
         return None
 
 
@@ -326,10 +337,11 @@ def _parse_manifest(manifest_bytes: bytes) -> tuple[dict[str, Any] | None, str |
 
 def _bundle_key(directory: Path, problems: list[str]) -> Ed25519PublicKey | None:
     """The bundle's own manifest.pub.pem, which must be exactly one canonical Ed25519 public key PEM."""
-    if _read_bundle_file(directory, PUBLIC_KEY, problems) is None:
+    data = _read_bundle_file(directory, PUBLIC_KEY, problems)
+    if data is None:
         return None
     try:
-        return load_public_key(directory / PUBLIC_KEY)
+        return load_public_key(directory / PUBLIC_KEY, data)
     except BundleError as error:
         problems.append(str(error).replace(str(directory / PUBLIC_KEY), PUBLIC_KEY, 1))
         return None
