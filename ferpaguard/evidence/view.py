@@ -200,8 +200,12 @@ def prepare(run: RunResult) -> EvidenceView:
     scrubber = Scrubber(secrets)
     findings = sorted((_clean_finding(f, scrubber) for f in run.findings), key=finding_sort_key)
     stacks = sorted({f.stack for f in findings if f.stack} | {i.stack for i in run.inputs if i.stack})
+    by_stack: dict[str, list[Finding]] = {stack: [] for stack in stacks}
+    for finding in findings:
+        if finding.stack:
+            by_stack[finding.stack].append(finding)
     summary = summarise(findings) | {
-        "stacks": {stack: summarise([f for f in findings if f.stack == stack]) for stack in stacks},
+        "stacks": {stack: summarise(by_stack[stack]) for stack in stacks},
         "disagreements": len(run.disagreements),
         # Durations differ from run to run; a reproducible export leaves them out.
         "timings": {} if source_date_epoch() else {k: round(v, 3) for k, v in sorted(run.timings.items())},
