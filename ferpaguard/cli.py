@@ -15,12 +15,7 @@ import click
 
 from ferpaguard import __version__
 from ferpaguard.console import error_line
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
-
-
-class UserError(Exception):
-    """A problem the user can fix: bad input, bad config, a failing program."""
+from ferpaguard.errors import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, UserError
 
 
 def _formats() -> tuple[str, ...]:

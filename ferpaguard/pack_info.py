@@ -23,12 +23,8 @@ def pack_version() -> str:
     return __version__
 
 
-@functools.cache
-def pack_hash() -> str:
-    """SHA-256 over the rule catalogue and rule code, in a stable order."""
-    import policies
-
-    root = Path(policies.__file__).resolve().parent
+def content_hash(root: Path) -> str:
+    """SHA-256 over every .py and .yaml file below `root` (the catalogue files and rule code), in a stable order."""
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts):
         digest.update(path.relative_to(root).as_posix().encode())
@@ -36,3 +32,11 @@ def pack_hash() -> str:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+@functools.cache
+def pack_hash() -> str:
+    """The hash of the installed `policies` package: policies/catalogue/*.yaml, the rules and the engine."""
+    import policies
+
+    return content_hash(Path(policies.__file__).resolve().parent)

@@ -3,43 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ferpaguard import __version__
-from ferpaguard.cli import EXIT_OK, EXIT_VIOLATIONS, UserError
 from ferpaguard.console import Output
-from ferpaguard.evaluate import Evaluation, evaluate
+from ferpaguard.errors import EXIT_OK, EXIT_VIOLATIONS, UserError
+from ferpaguard.evaluate import Evaluation, evaluate, subject_to_resource_rules
 from ferpaguard.pack_info import PACK_NAME, pack_hash, pack_version
-from ferpaguard.run import InputRef, RunResult
-from policies.model import Finding, Resource
+from ferpaguard.run import RunResult
+from ferpaguard.sources.stacks import ExportSource, ProgramSource, Source, StackInput
+from policies.model import Finding
 from policies.registry import all_rules
 from policies.settings import ConfigError, PackSettings, parse
-
-if TYPE_CHECKING:
-    from ferpaguard.sources.export import StackExport
-
-
-@dataclass(slots=True)
-class StackInput:
-    """One stack to evaluate, whatever its source."""
-
-    ref: InputRef
-    stack: str
-    resources: list[Resource]
-    use_outputs: bool
-    notes: list[str] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_settings(path: Path | None) -> PackSettings:
@@ -115,6 +96,7 @@ def _evaluate_all(
         findings=findings,
         waivers=evaluation.waiver_report(settings, today),
         timings=timings,
+        resource_counts={i.stack: sum(map(subject_to_resource_rules, i.resources)) for i in inputs},
     )
     for item in inputs:
         run.notes.extend(item.notes)
@@ -248,109 +230,32 @@ class RunOptions:
     via_pack: bool = False
 
 
-def _execute(command: str, options: RunOptions, load: Callable[[Output], list[StackInput]]) -> int:
+def _execute(source: Source, options: RunOptions) -> int:
     """Validate the options, load the stacks, evaluate, write the outputs, and return the exit code."""
-    chosen = _check_output_options(options.formats, options.output_dir, options.bundle)
-    json_stdout = options.output_dir is None and "json" in chosen
-    output = Output(quiet=options.quiet, no_color=options.no_color, json_stdout=json_stdout)
-    settings = load_settings(options.policy_config)
-    started = dt.datetime.now(dt.UTC)
-    begin = time.perf_counter()
-    inputs = load(output)
-    timings = {"load" if command == "audit" else "program": time.perf_counter() - begin}
-    run = _evaluate_all(inputs, settings, options, output, command, started, timings)
-    _emit(
-        run, output, chosen, options.output_dir, options.bundle, options.signing_key, options.show_passed, json_stdout
-    )
-    return _finish(run, options.soft_fail)
+    try:
+        chosen = _check_output_options(options.formats, options.output_dir, options.bundle)
+        json_stdout = options.output_dir is None and "json" in chosen
+        output = Output(quiet=options.quiet, no_color=options.no_color, json_stdout=json_stdout)
+        settings = load_settings(options.policy_config)
+        started = dt.datetime.now(dt.UTC)
+        begin = time.perf_counter()
+        with output.status(source.describe()):
+            inputs = source.load()
+        timings = {"load" if source.command == "audit" else "program": time.perf_counter() - begin}
+        run = _evaluate_all(inputs, settings, options, output, source.command, started, timings)
+        _emit(
+            run, output, chosen, options.output_dir, options.bundle, options.signing_key, options.show_passed,
+            json_stdout,
+        )
+        return _finish(run, options.soft_fail)
+    finally:
+        source.close()
 
 
 def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], options: RunOptions) -> int:
-    from ferpaguard.sources.program import ProgramError, start_program
-
-    try:
-        # Started first, so the program runs on one core while settings and rules load on the other.
-        pending = start_program(program_dir, stack=stack, config_overrides=config)
-    except ProgramError as error:
-        raise UserError(str(error)) from None
-
-    def load(output: Output) -> list[StackInput]:
-        try:
-            with output.status(f"running {program_dir} under Pulumi mocks"):
-                program = pending.wait()
-        except ProgramError as error:
-            raise UserError(str(error)) from None
-        digest = hashlib.sha256(program.pulumi_yaml.read_bytes()).hexdigest()
-        stack_name = f"{program.project}/{program.stack}"
-        ref = InputRef(path=_display_path(program.pulumi_yaml), sha256=digest, kind="program", stack=stack_name)
-        return [StackInput(ref, stack_name, program.resources, use_outputs=False)]
-
-    try:
-        return _execute("gate", options, load)
-    finally:
-        pending.cancel()
-
-
-def _export_stack(stack: str) -> bytes:
-    pulumi = shutil.which("pulumi")
-    if pulumi is None:
-        raise UserError(
-            f"--stack {stack}: the Pulumi CLI is not installed (needed for `pulumi stack export`); "
-            "export the stack yourself and pass the file"
-        )
-    try:
-        done = subprocess.run(
-            [pulumi, "stack", "export", "--stack", stack], capture_output=True, timeout=600, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise UserError(f"--stack {stack}: pulumi stack export failed: {error}") from None
-    if done.returncode != 0:
-        last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
-        raise UserError(f"--stack {stack}: pulumi stack export failed: {last}")
-    return done.stdout
+    # Started first, so the program runs on one core while settings and rules load on the other.
+    return _execute(ProgramSource(program_dir, stack=stack, config=config), options)
 
 
 def audit(exports: list[str], stacks: list[str], *, options: RunOptions) -> int:
-    from ferpaguard.sources.export import ExportError, load_export
-
-    if exports.count("-") > 1:
-        raise UserError("standard input (-) can be read only once")
-
-    def load(output: Output) -> list[StackInput]:
-        loaded: list[StackExport] = []
-        try:
-            with output.status("loading stack exports"):
-                for path in exports:
-                    data = sys.stdin.buffer.read() if path == "-" else None
-                    loaded.append(load_export(path, data))
-                for stack in stacks:
-                    loaded.append(load_export(f"pulumi-stack:{stack}", _export_stack(stack)))
-        except ExportError as error:
-            raise UserError(str(error)) from None
-        # Loaded resources live until exit: keep the collector from re-scanning millions of objects.
-        gc.freeze()
-        return [_export_input(export) for export in loaded]
-
-    return _execute("audit", options, load)
-
-
-def _export_input(export: StackExport) -> StackInput:
-    doomed = {id(r) for r in export.pending_deletion}
-    resources = [r for r in export.resources if id(r) not in doomed]
-    from_file = export.path != "<stdin>" and not export.path.startswith("pulumi-stack:")
-    path = _display_path(Path(export.path)) if from_file else export.path
-    ref = InputRef(path=path, sha256=export.sha256, kind="export", stack=export.stack)
-    notes = [f"{export.path}: {note}" for note in export.notes]
-    notes += [
-        f"{export.path}: pending operation {op.get('type', '?')} on {op.get('urn', '?')} was not evaluated"
-        for op in export.pending_operations
-    ]
-    skipped = [{"stack": export.stack, **s} for s in export.skipped]
-    return StackInput(ref, export.stack, resources, use_outputs=True, notes=notes, skipped=skipped)
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return _execute(ExportSource(exports, stacks), options)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,8 @@ class RunResult:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    resource_counts: dict[str, int] = field(default_factory=dict)
+    """Per stack, how many resources the rules judged (with or without a finding)."""
 
     @property
     def stacks(self) -> list[str]:
@@ -47,14 +49,28 @@ class RunResult:
         return [f for f in self.findings if f.is_mandatory_failure]
 
     def summary(self) -> dict[str, Any]:
-        return summarise(self.findings) | {
-            "stacks": {stack: summarise([f for f in self.findings if f.stack == stack]) for stack in self.stacks},
+        return summarise_stacks(self.findings, self.stacks, self.resource_counts) | {
             "disagreements": len(self.disagreements),
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
 
-def summarise(findings: list[Finding]) -> dict[str, Any]:
+def summarise_stacks(
+    findings: Sequence[Finding], stacks: Sequence[str], resource_counts: Mapping[str, int]
+) -> dict[str, Any]:
+    """The whole run's counts, and each stack's under `stacks`."""
+    total = sum(resource_counts.values()) if resource_counts else None
+    by_stack: dict[str, list[Finding]] = {stack: [] for stack in stacks}
+    for finding in findings:  # one pass, not one per stack: audits of hundreds of exports
+        if finding.stack in by_stack:
+            by_stack[finding.stack].append(finding)
+    return summarise(findings, total) | {
+        "stacks": {stack: summarise(by_stack[stack], resource_counts.get(stack)) for stack in stacks},
+    }
+
+
+def summarise(findings: Sequence[Finding], resources: int | None = None) -> dict[str, Any]:
+    """Counts by status; `resources` is how many were judged (default: those with a finding)."""
     by_status: Mapping[str, int] = Counter(f.status.value for f in findings)
     return {
         "total": len(findings),
@@ -63,5 +79,5 @@ def summarise(findings: list[Finding]) -> dict[str, Any]:
         "advisory_failures": sum(
             1 for f in findings if f.status is Status.FAIL and f.enforcement is Enforcement.ADVISORY
         ),
-        "resources": len({f.urn for f in findings if f.urn}),
+        "resources": len({f.urn for f in findings if f.urn}) if resources is None else resources,
     }

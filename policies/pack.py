@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi_policy import (
@@ -24,14 +24,14 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy import Severity as SdkSeverity
-from pulumi_policy import policy as sdk_policy
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from policies.catalogue import load as load_catalogue
 from policies.engine import apply_waiver, run_resource_rule, run_stack_rule
 from policies.graph import Graph
 from policies.model import Enforcement, Outcome, Resource, RuleMeta, Severity, Status
 from policies.registry import Rule, all_rules
+from policies.sdk_compat import install as install_sdk_compat
+from policies.sdk_compat import plain, unknown_values_error
 from policies.settings import ConfigError, PolicySettings, config_schema, policy_settings
 
 PACK_NAME = "ferpaguard-ferpa-aws"
@@ -48,29 +48,6 @@ _ENFORCEMENT = {
     Enforcement.ADVISORY: EnforcementLevel.ADVISORY,
     Enforcement.DISABLED: EnforcementLevel.DISABLED,
 }
-
-
-def keep_wire_form(props: dict[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
-    """Stand-in for the SDK's deserializer: keep values exactly as the engine sent them.
-
-    pulumi-policy unwraps secrets before policies see them, which would make a
-    secret password indistinguishable from a plain one. Rules read wire form
-    (secret wrappers, unknown sentinels), the same as the offline evaluator.
-    """
-    return dict(props)
-
-
-def plain(value: Any, _depth: int = 0) -> Any:
-    """Plain dicts and lists from the SDK's unknown-checking proxies, unknowns kept as sentinels."""
-    if _depth > 200:
-        return None
-    if type(value).__name__ in ("_DictProxy", "_ListProxy"):
-        value = value["__target"]
-    if isinstance(value, Mapping):
-        return {str(k): plain(v, _depth + 1) for k, v in value.items()}
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return [plain(v, _depth + 1) for v in value]
-    return value
 
 
 def _settings(meta: RuleMeta, config: Mapping[str, Any] | None) -> PolicySettings | str:
@@ -93,9 +70,7 @@ def _parsed_settings(rule_id: str, config_json: str) -> PolicySettings | str:
 
 def _raise_unknowns(unknowns: list[str]) -> None:
     if unknowns:
-        error = UnknownValueError(UNKNOWN_STRING_VALUE, [])
-        error.message = "\n".join(unknowns)
-        raise error
+        raise unknown_values_error("\n".join(unknowns))
 
 
 def _report(
@@ -200,7 +175,7 @@ def build_policies() -> list[ResourceValidationPolicy | StackValidationPolicy]:
 
 def serve() -> None:
     """Start the analyzer gRPC server (prints its port on stdout) and block."""
-    sdk_policy.deserialize_properties = keep_wire_form  # type: ignore[assignment]
+    install_sdk_compat()
     cat = load_catalogue()
     PolicyPack(
         name=PACK_NAME,

@@ -55,7 +55,7 @@ def all_rules() -> tuple[Rule, ...]:
         try:
             meta = cat.rule(rule_id)
         except KeyError:
-            raise RegistryError(f"{rule_id} ({info.name}.py) is not in catalogue.yaml") from None
+            raise RegistryError(f"{rule_id} ({info.name}.py) is not in policies/catalogue/*.yaml") from None
         check = getattr(module, "check", None)
         check_stack = getattr(module, "check_stack", None)
         expected = check if meta.kind is RuleKind.RESOURCE else check_stack

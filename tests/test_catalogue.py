@@ -16,7 +16,6 @@ from policies.registry import all_rules
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = REPO_ROOT / "policies" / "rules"
-RULE_TESTS = REPO_ROOT / "tests" / "rules"
 HEADLINE = {"ENC", "TLS", "NET", "LINK"}
 
 
@@ -69,20 +68,6 @@ def test_rule_modules_are_pure() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
-
-
-def test_every_rule_has_its_own_tests_with_good_and_bad_cases() -> None:
-    for rule in all_rules():
-        module = rule.check.__module__ if rule.check else rule.check_stack.__module__  # type: ignore[union-attr]
-        test_file = RULE_TESTS / f"test_{module.rsplit('.', 1)[1]}.py"
-        assert test_file.is_file(), f"{rule.meta.id} has no {test_file.name}"
-        source = test_file.read_text()
-        tests = [node.name for node in ast.walk(ast.parse(source))
-                 if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
-        assert len(tests) >= 4, f"{test_file.name} has only {len(tests)} tests"
-        assert rule.meta.id in source, f"{test_file.name} never names {rule.meta.id}"
-        # Behaviour per status is proven by tests/hardening: every rule passes its compliant
-        # baseline and answers unknown (never pass, never fail) when a required value is unknown.
 
 
 def test_stack_and_resource_rules_have_the_matching_function() -> None:

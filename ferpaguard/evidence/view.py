@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ferpaguard.evidence.determinism import iso, source_date_epoch
-from ferpaguard.run import InputRef, RunResult, summarise
+from ferpaguard.run import InputRef, RunResult, summarise_stacks
 from policies.model import Finding, Status
 from policies.values import REDACTED, SECRET_PRESENT, SIG_KEY, is_secret, redact, unwrap_secret
 
@@ -200,12 +200,7 @@ def prepare(run: RunResult) -> EvidenceView:
     scrubber = Scrubber(secrets)
     findings = sorted((_clean_finding(f, scrubber) for f in run.findings), key=finding_sort_key)
     stacks = sorted({f.stack for f in findings if f.stack} | {i.stack for i in run.inputs if i.stack})
-    by_stack: dict[str, list[Finding]] = {stack: [] for stack in stacks}
-    for finding in findings:
-        if finding.stack:
-            by_stack[finding.stack].append(finding)
-    summary = summarise(findings) | {
-        "stacks": {stack: summarise(by_stack[stack]) for stack in stacks},
+    summary = summarise_stacks(findings, stacks, run.resource_counts) | {
         "disagreements": len(run.disagreements),
         # Durations differ from run to run; a reproducible export leaves them out.
         "timings": {} if source_date_epoch() else {k: round(v, 3) for k, v in sorted(run.timings.items())},

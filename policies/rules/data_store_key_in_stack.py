@@ -1,3 +1,5 @@
+from policies import catalogue
+from policies.catalogue import KeyPath
 from policies.checks import is_aws_managed_key, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, passed, unknown
@@ -6,31 +8,12 @@ from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, get, truth
 
 RULE_ID = "FERPA-ENC-11"
 
-DATA_STORE_TYPES = (
-    "aws:rds/cluster:Cluster",
-    "aws:rds/instance:Instance",
-    "aws:elasticache/replicationGroup:ReplicationGroup",
-    "aws:elasticache/serverlessCache:ServerlessCache",
-    "aws:kinesis/stream:Stream",
-    "aws:efs/fileSystem:FileSystem",
-    "aws:secretsmanager/secret:Secret",
-    "aws:cloudwatch/logGroup:LogGroup",
-)
 KEY_TYPES = ("aws:kms/key:Key", "aws:kms/alias:Alias")
-STORAGE_KEY = "kmsKeyId"
-PERFORMANCE_INSIGHTS_KEY = "performanceInsightsKmsKeyId"
-PERFORMANCE_INSIGHTS_TYPES = (
-    "aws:rds/cluster:Cluster",
-    "aws:rds/instance:Instance",
-    "aws:rds/clusterInstance:ClusterInstance",
-)
 
 
-def _key_paths(graph: Graph, store: Resource) -> list[str]:
-    paths = [STORAGE_KEY] if store.type in DATA_STORE_TYPES else []
-    if store.type in PERFORMANCE_INSIGHTS_TYPES and truth(get(graph.props(store), "performanceInsightsEnabled")):
-        paths.append(PERFORMANCE_INSIGHTS_KEY)
-    return paths
+def _key_paths(graph: Graph, store: Resource, key_paths: tuple[KeyPath, ...]) -> list[str]:
+    props = graph.props(store)
+    return [k.path for k in key_paths if k.when is None or truth(get(props, k.when))]
 
 
 def _judge(graph: Graph, store: Resource, key_path: str) -> Outcome:
@@ -62,5 +45,10 @@ def _judge(graph: Graph, store: Resource, key_path: str) -> Outcome:
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
-    stores = graph.of_type(*DATA_STORE_TYPES, "aws:rds/clusterInstance:ClusterInstance")
-    return [_judge(graph, store, path) for store in stores for path in _key_paths(graph, store)]
+    """Every data store's key paths, as the catalogue's `key_paths` name them per resource type."""
+    by_type = catalogue.load().key_paths
+    return [
+        _judge(graph, store, path)
+        for store in graph.of_type(*by_type)
+        for path in _key_paths(graph, store, by_type[store.type])
+    ]

@@ -28,8 +28,9 @@ from ferpaguard import __version__
 NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "out", "*.egg-info", "__pycache__", "*.pyc",
                                     ".ruff_cache", ".pytest_cache", ".hypothesis", "tests", "bench")
 PACKAGES = ("ferpaguard", "policies")
-KEY_DATA_FILES = {
-    "policies/catalogue.yaml",
+CATALOGUE_DIR = Path(__file__).parents[2] / "policies" / "catalogue"
+CATALOGUE_FILES = {f"policies/catalogue/{p.name}" for p in CATALOGUE_DIR.glob("*.yaml")}
+KEY_DATA_FILES = CATALOGUE_FILES | {
     "ferpaguard/evidence/findings.schema.json",
     "ferpaguard/evidence/templates/report.html.j2",
     "ferpaguard/checkov/mapping.yaml",

@@ -18,8 +18,9 @@ from tests.ecosystem.publish_archive import GitIgnore, compile_line, packed_file
 PACK_NAME_RE = re.compile(r"^[a-zA-Z0-9-_.]{1,100}$")
 SEMVER_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 STAGE_SCRIPT = Path("examples/org/stage_policy_pack.py")
+CATALOGUE_DIR = Path(__file__).parents[2] / "policies" / "catalogue"
 PACK_NEEDS = {"PulumiPolicy.yaml", "__main__.py", "requirements.txt", "policies/__init__.py", "policies/pack.py",
-              "policies/catalogue.yaml"}
+              *(f"policies/catalogue/{p.name}" for p in CATALOGUE_DIR.glob("*.yaml"))}
 
 
 def _ignore(*lines: str) -> GitIgnore:

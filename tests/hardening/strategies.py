@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from policies import policy_documents
+from policies import catalogue, policy_documents
 from policies.model import Resource
 from policies.registry import Rule, all_rules
 from policies.values import SECRET_SIG, SIG_KEY, UNKNOWN_SENTINELS
@@ -67,6 +67,10 @@ def rule_vocabulary(rule_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tup
     if "read_policy" in source:
         names.update(POLICY_KEYS)
         literals.update(_string_constants(inspect.getsource(policy_documents)))
+    if "key_paths" in source:  # the rule reads the catalogue's key paths instead of naming them
+        key_paths = [p for paths in catalogue.load().key_paths.values() for k in paths for p in (k.path, k.when) if p]
+        names.update(key_paths)
+        literals.update(key_paths)
     literals = {s for s in literals if len(s) <= 80 and "\n" not in s}
     return tuple(sorted(names)), tuple(paths), tuple(sorted(literals | set(REFERENCE_POOL)))
 

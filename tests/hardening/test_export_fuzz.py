@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ferpaguard.evidence import FORMATS
 from ferpaguard.sources.export import ExportError, load_export
 from tests.hardening import tally
 from tests.hardening.cli_runner import REPO_ROOT, Done, assert_kept_promise, run_in_process, run_subprocess
@@ -29,7 +30,8 @@ from tests.hardening.cli_runner import REPO_ROOT, Done, assert_kept_promise, run
 EXPORTS = REPO_ROOT / "tests" / "fixtures" / "exports"
 FIXTURES = {name: (EXPORTS / f"{name}.json").read_bytes() for name in ("reference_deployed", "seed_broken")}
 DOCUMENTS = {name: json.loads(raw) for name, raw in FIXTURES.items()}
-ALL_FORMATS = ("json", "sarif", "junit", "markdown", "html", "csv", "oscal")
+ALL_FORMATS = FORMATS
+"""Every registered writer (ferpaguard.evidence.WRITERS): a new output format is covered without editing here."""
 OTHER_TYPES: tuple[Any, ...] = (None, True, 0, -1.5, 1e308, "", "text", [], [1, "a", None], {}, {"k": [None]})
 PROFILE = {"deadline": None, "derandomize": True, "database": None,
            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

@@ -12,13 +12,15 @@ from typing import Any
 
 import pytest
 
+from ferpaguard.evidence import FORMATS
 from policies.values import SECRET_SIG, SIG_KEY
 from tests.hardening.cli_runner import REPO_ROOT, Done, assert_kept_promise, run_subprocess
 
 MARKER = "LEAK-MARKER-7c1e9a"
 LEAKY_PROGRAM = REPO_ROOT / "tests" / "hardening" / "programs" / "leaky"
 SEED_EXPORT = REPO_ROOT / "tests" / "fixtures" / "exports" / "seed_broken.json"
-ALL_FORMATS = ("json", "sarif", "junit", "markdown", "html", "csv", "oscal")
+ALL_FORMATS = FORMATS
+"""Every registered writer (ferpaguard.evidence.WRITERS): a new output format is covered without editing here."""
 
 
 def plaintext(value: Any) -> dict[str, str]:

@@ -1,9 +1,7 @@
 import pytest
 
 from tests.rules.helpers import (
-    ODD_VALUES,
     UNKNOWN,
-    assert_no_rule_error,
     for_urn,
     only,
     res,
@@ -96,8 +94,3 @@ def test_in_stack_trails_are_still_judged_when_managed_elsewhere():
     outcomes = run_stack(RULE_ID, [stack, weak], managedElsewhere=True)
     assert statuses(for_urn(outcomes, weak.urn)) == ["fail"]
     assert statuses(for_urn(outcomes, stack.urn)) == ["pass"]
-
-
-@pytest.mark.parametrize("odd", ODD_VALUES)
-def test_odd_input_never_raises(odd):
-    assert_no_rule_error(run_stack(RULE_ID, [trail(kmsKeyId=odd, enableLogFileValidation=odd)]))

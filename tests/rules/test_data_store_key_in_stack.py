@@ -2,9 +2,7 @@ import pytest
 
 from policies.model import Status
 from tests.rules.helpers import (
-    ODD_VALUES,
     UNKNOWN,
-    assert_no_rule_error,
     for_urn,
     only,
     res,
@@ -107,11 +105,6 @@ def test_secret_values():
     assert hidden.status is Status.FAIL and "alias/aws/rds" not in hidden.message + str(hidden.evidence)
     opaque = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
     assert judge(res(STORES[0], {"kmsKeyId": opaque}, name="db")).status is Status.UNKNOWN
-
-
-@pytest.mark.parametrize("odd", ODD_VALUES)
-def test_odd_values_never_raise(odd):
-    assert_no_rule_error(run_stack(RULE, [res(STORES[0], {"kmsKeyId": odd}, name="db"), key()]))
 
 
 def test_performance_insights_key_is_resolved_when_insights_are_on() -> None:

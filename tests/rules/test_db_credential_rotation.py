@@ -1,9 +1,7 @@
 import pytest
 
 from tests.rules.helpers import (
-    ODD_VALUES,
     UNKNOWN,
-    assert_no_rule_error,
     for_urn,
     only,
     res,
@@ -66,8 +64,3 @@ def test_unknown_flag_is_unknown():
 def test_audit_reads_outputs():
     database = res(CLUSTER, {}, name="db", outputs={"manageMasterUserPassword": True})
     assert statuses(run_stack(RULE_ID, [database], use_outputs=True)) == ["pass"]
-
-
-@pytest.mark.parametrize("odd", ODD_VALUES)
-def test_odd_input_never_raises(odd):
-    assert_no_rule_error(run_stack(RULE_ID, [res(CLUSTER, {"manageMasterUserPassword": odd}, name="db")]))

@@ -2,9 +2,7 @@ import pytest
 
 from policies.model import Status
 from tests.rules.helpers import (
-    ODD_VALUES,
     UNKNOWN,
-    assert_no_rule_error,
     for_urn,
     only,
     res,
@@ -135,17 +133,6 @@ def test_outputs_are_read_in_audit_mode():
                                                                              "kmsMasterKeyId": KEY}}]})
     outcome = only(for_urn(run_stack(RULE, [stored, config], use_outputs=True), stored.urn))
     assert outcome.status is Status.PASS
-
-
-@pytest.mark.parametrize("odd", ODD_VALUES)
-def test_odd_values_never_raise(odd):
-    for config in (
-        res(SSE, {"bucket": "records-bucket-id", "rules": odd}, name="a"),
-        res(SSE, {"bucket": odd, "rules": [{"applyServerSideEncryptionByDefault": odd}]}, name="b"),
-        sse(algorithm=odd, key=odd),
-    ):
-        assert_no_rule_error(run_stack(RULE, [bucket(serverSideEncryptionConfiguration=odd), config]))
-    assert_no_rule_error(run_stack(RULE, [bucket(type_=BUCKET_V2, serverSideEncryptionConfigurations=odd)]))
 
 
 def test_unknown_key_resolved_to_a_key_of_the_stack_passes():

@@ -1,0 +1,46 @@
+"""What gate and audit share: every source's resources are counted, whether a rule had something to say or not."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ferpaguard.evaluate import subject_to_resource_rules
+from ferpaguard.sources.export import load_export
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXPORTS = REPO_ROOT / "tests" / "fixtures" / "exports"
+
+
+def _audit_summary(*paths: Path) -> dict:
+    done = subprocess.run([sys.executable, "-m", "ferpaguard", "audit", *map(str, paths), "--format", "json"],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)["summary"]
+
+
+def test_resources_checked_counts_every_judged_resource_not_only_those_with_findings(tmp_path: Path) -> None:
+    document = json.loads((EXPORTS / "reference_deployed.json").read_text())
+    resources = document["deployment"]["resources"]
+    # A resource no rule reads: it is judged (every rule ran and had nothing to say), so it counts.
+    template = next(r for r in resources if r["type"] == "aws:ec2/vpc:Vpc")
+    unread = {**template, "type": "aws:cloudwatch/dashboard:Dashboard",
+              "urn": template["urn"].replace("aws:ec2/vpc:Vpc", "aws:cloudwatch/dashboard:Dashboard"),
+              "inputs": {"dashboardName": "ops", "dashboardBody": "{}"}, "outputs": {"dashboardName": "ops"}}
+    resources.append(unread)
+    path = tmp_path / "with-dashboard.json"
+    path.write_text(json.dumps(document))
+
+    export = load_export(str(path))
+    judged = sum(map(subject_to_resource_rules, export.resources))
+    summary = _audit_summary(path)
+    assert summary["resources"] == judged
+    assert summary["resources"] == _audit_summary(EXPORTS / "reference_deployed.json")["resources"] + 1
+
+
+def test_per_stack_counts_add_up_to_the_total() -> None:
+    summary = _audit_summary(EXPORTS / "reference_deployed.json", EXPORTS / "seed_broken.json")
+    assert len(summary["stacks"]) == 2
+    assert sum(stack["resources"] for stack in summary["stacks"].values()) == summary["resources"]
