@@ -34,6 +34,7 @@ What the gate sees, and how it differs from a real `pulumi preview`:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -227,6 +228,11 @@ class PendingRun:
                 cwd=job["workdir"],
                 env=env,
             )
+        except OSError as error:
+            os.close(job_writer)
+            if error.errno == errno.E2BIG:
+                raise ProgramError(_config_too_large(config.values)) from None
+            raise
         finally:
             os.close(job_reader)
         # The child reads its job first thing, so this never waits for long.
@@ -271,6 +277,16 @@ class PendingRun:
             log=result.get("log", ""),
             timings=result.get("timings", {}) | {"total": duration},
         )
+
+
+def _config_too_large(values: Mapping[str, str]) -> str:
+    """Pulumi hands a program its config in the PULUMI_CONFIG environment variable; Linux caps one
+    variable at 128 KiB (MAX_ARG_STRLEN), so the real engine cannot run such a program either."""
+    largest = max(values, key=lambda key: len(values[key]), default="")
+    size = len(json.dumps(dict(values)).encode("utf-8")) // 1024
+    return (f"the stack configuration is {size} KiB, over the 128 KiB the operating system allows in one "
+            f"environment variable (Pulumi passes config to the program in PULUMI_CONFIG); the largest value is "
+            f"{largest} ({len(values.get(largest, '').encode('utf-8')) // 1024} KiB): keep large data in a file")
 
 
 def _redact_config(text: str, job: Mapping[str, Any]) -> str:
