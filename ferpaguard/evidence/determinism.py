@@ -16,14 +16,29 @@ NAMESPACE = uuid.UUID("5b0d6c1e-3f55-5d8e-9a52-6e6b2f1c0a77")
 """Fixed uuid5 namespace for every identifier ferpaguard derives from content."""
 
 
+LATEST_EPOCH = 253402300799
+"""9999-12-31T23:59:59Z: the last second the evidence formats' timestamps can write."""
+
+
+class SourceDateEpochError(ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a usable timestamp; the message says what to set."""
+
+
 def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC moment; None when unset or empty. Any other value that is not
+    whole seconds since 1970 up to LATEST_EPOCH raises: a reproducible build must not silently
+    become an unreproducible one."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return None
-    try:
-        return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
-    except (ValueError, OverflowError):
-        return None
+    shown = raw if len(raw) <= 24 else raw[:21] + "..."
+    if not raw.isascii() or not raw.isdigit():
+        raise SourceDateEpochError(
+            f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds since 1970-01-01 UTC (e.g. 1767225600)"
+        )
+    if len(raw) > 12 or int(raw) > LATEST_EPOCH:
+        raise SourceDateEpochError(f"SOURCE_DATE_EPOCH={shown!r} is after 9999-12-31 (at most {LATEST_EPOCH})")
+    return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
 
 
 def clamp(moment: dt.datetime) -> dt.datetime:
