@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ferpaguard.evidence.controls import OSCAL_CATALOGS, control_label, control_sort_key, control_title
-from ferpaguard.evidence.determinism import canonical_json, stable_uuid, write_text
+from ferpaguard.evidence.determinism import stable_uuid, write_canonical
 from ferpaguard.evidence.text import one_line
 from ferpaguard.evidence.view import EvidenceView
 from policies import catalogue
@@ -348,6 +348,6 @@ def component_definition(view: EvidenceView) -> dict[str, Any]:
 def write(view: EvidenceView, output_dir: Path) -> list[Path]:
     directory = output_dir / DIRECTORY
     return [
-        write_text(directory / ASSESSMENT_RESULTS, canonical_json(assessment_results(view))),
-        write_text(directory / COMPONENT_DEFINITION, canonical_json(component_definition(view))),
+        write_canonical(directory / ASSESSMENT_RESULTS, assessment_results(view)),
+        write_canonical(directory / COMPONENT_DEFINITION, component_definition(view)),
     ]
