@@ -143,9 +143,14 @@ class EvidenceView:
     disagreements: tuple[Mapping[str, Any], ...]
     skipped: tuple[Mapping[str, Any], ...]
     notes: tuple[str, ...]
+    stack_uris: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Each stack's first input as `relative_uri`, so `input_uri` is a lookup (audits of hundreds of exports)."""
 
     def input_uri(self, finding: Finding) -> str:
         """The relative path of the input a finding came from: the stack's input, else the only or first one."""
+        known = self.stack_uris.get(finding.stack) if finding.stack else None
+        if known is not None:
+            return known
         for ref in self.inputs:
             if finding.stack and ref.stack == finding.stack:
                 return relative_uri(ref.path)
@@ -233,13 +238,19 @@ def prepare(run: RunResult) -> EvidenceView:
         # Durations differ from run to run; a reproducible export leaves them out.
         "timings": {} if source_date_epoch() else {k: round(v, 3) for k, v in sorted(run.timings.items())},
     }
+    inputs = tuple(sorted(run.inputs, key=lambda i: (i.stack, i.path, i.sha256)))
+    stack_uris: dict[str, str] = {}
+    for ref in inputs:
+        if ref.stack and ref.stack not in stack_uris:
+            stack_uris[ref.stack] = relative_uri(ref.path)
     return EvidenceView(
+        stack_uris=stack_uris,
         command=run.command,
         tool_version=run.tool_version,
         pack_name=run.pack_name,
         pack_version=run.pack_version,
         pack_hash=run.pack_hash,
-        inputs=tuple(sorted(run.inputs, key=lambda i: (i.stack, i.path, i.sha256))),
+        inputs=inputs,
         stacks=tuple(stacks),
         started=iso(run.started),
         finished=iso(run.finished),
