@@ -148,13 +148,17 @@ def test_a_corrupted_public_key_is_a_failed_verification_not_an_internal_error(b
     assert_fails(bundle, PUBLIC_KEY)
 
 
-def test_a_given_public_key_file_must_be_canonical_too(tmp_path: Path) -> None:
+def signed_bundle(tmp_path: Path) -> tuple[Path, Ed25519PrivateKey]:
     key = Ed25519PrivateKey.generate()
     private = tmp_path / "signing.pem"
     private.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
-    bundle = small_bundle(tmp_path / "bundle", private)
+    return small_bundle(tmp_path / "bundle", private), key
+
+
+def test_a_given_public_key_file_must_be_canonical_too(tmp_path: Path) -> None:
+    bundle, key = signed_bundle(tmp_path)
     public = tmp_path / "given.pub.pem"
     pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     public.write_bytes(pem)
@@ -167,12 +171,7 @@ def test_a_given_public_key_file_must_be_canonical_too(tmp_path: Path) -> None:
 
 
 def test_a_bundle_key_other_than_the_signer_fails_even_with_the_right_public_key(tmp_path: Path) -> None:
-    key = Ed25519PrivateKey.generate()
-    private = tmp_path / "signing.pem"
-    private.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    bundle = small_bundle(tmp_path / "bundle", private)
+    bundle, _ = signed_bundle(tmp_path)
     public = tmp_path / "given.pub.pem"
     public.write_bytes((bundle / PUBLIC_KEY).read_bytes())
     other = Ed25519PrivateKey.generate().public_key()
