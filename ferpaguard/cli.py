@@ -104,8 +104,29 @@ def rules(fmt: str) -> None:
     metavar="KEY=VALUE",
     help="Stack configuration, repeatable; wins over Pulumi.<stack>.yaml.",
 )
+@click.option(
+    "--python",
+    "python",
+    type=click.Path(path_type=Path),
+    help="Python interpreter (or virtualenv directory) to run the program with "
+    "(default: the project's own, from Pulumi.yaml's runtime options, else ferpaguard's).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Seconds the program may run before it and everything it started are stopped.",
+)
 @run_options
-def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **options: Any) -> None:
+def gate(
+    program_dir: Path,
+    stack: str | None,
+    config_pairs: Sequence[str],
+    python: Path | None,
+    timeout: float,
+    **options: Any,
+) -> None:
     """Run a Pulumi Python program offline under Pulumi's mocks and evaluate the pack (preview semantics)."""
     from ferpaguard import pipeline
 
@@ -115,7 +136,16 @@ def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **op
         if not sep or not key:
             raise click.UsageError(f"--config expects KEY=VALUE, got {pair!r}")
         overrides[key] = value
-    _exit(pipeline.gate(program_dir, stack=stack, config=overrides, options=pipeline.RunOptions(**options)))
+    _exit(
+        pipeline.gate(
+            program_dir,
+            stack=stack,
+            config=overrides,
+            options=pipeline.RunOptions(**options),
+            python=python,
+            timeout=timeout,
+        )
+    )
 
 
 @cli.command()
@@ -127,14 +157,21 @@ def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **op
     metavar="ORG/PROJECT/STACK",
     help="Export this stack with the Pulumi CLI and audit it; repeatable.",
 )
+@click.option(
+    "--judge-inputs",
+    is_flag=True,
+    help="Judge resource rules on the export's inputs only, exactly as `pulumi policy analyze` does; by default "
+    "a resource whose deployed outputs disagree with its inputs is judged on what is deployed.",
+)
 @run_options
-def audit(exports: Sequence[str], stacks: Sequence[str], **options: Any) -> None:
+def audit(exports: Sequence[str], stacks: Sequence[str], judge_inputs: bool, **options: Any) -> None:
     """Audit existing stacks from `pulumi stack export` files (`-` reads stdin)."""
     from ferpaguard import pipeline
 
     if not exports and not stacks:
         raise click.UsageError("give at least one EXPORT.json (or -) or --stack ORG/PROJECT/STACK")
-    _exit(pipeline.audit(list(exports), list(stacks), options=pipeline.RunOptions(**options)))
+    run = pipeline.RunOptions(**options, judge_deployed=not judge_inputs)
+    _exit(pipeline.audit(list(exports), list(stacks), options=run))
 
 
 @cli.group()

@@ -82,6 +82,7 @@ def _evaluate_all(
                     settings,
                     stack=item.stack,
                     use_outputs=item.use_outputs,
+                    judge_deployed=options.judge_deployed and item.use_outputs,
                     today=today,
                     evaluation=evaluation,
                 )
@@ -107,7 +108,8 @@ def _evaluate_all(
     if options.via_pack:
         run.notes.append(
             "evaluated by the policy pack over the Analyzer gRPC protocol: passes are not reported "
-            "by that protocol, and waived failures are suppressed by the pack"
+            "by that protocol, waived failures are suppressed by the pack, unknowns the stack could settle "
+            "stay unknown, and resource rules read inputs only"
         )
         for waiver in run.waivers:
             if waiver["state"] != "expired":
@@ -245,6 +247,8 @@ class RunOptions:
     quiet: bool = False
     no_color: bool = False
     via_pack: bool = False
+    judge_deployed: bool = False
+    """Audit: judge resource rules on the deployed outputs where they disagree with the inputs."""
 
 
 def _execute(source: Source, options: RunOptions) -> int:
@@ -270,9 +274,17 @@ def _execute(source: Source, options: RunOptions) -> int:
         source.close()
 
 
-def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], options: RunOptions) -> int:
+def gate(
+    program_dir: Path,
+    *,
+    stack: str | None,
+    config: dict[str, str],
+    options: RunOptions,
+    python: Path | None = None,
+    timeout: float | None = None,
+) -> int:
     # Started first, so the program runs on one core while settings and rules load on the other.
-    return _execute(ProgramSource(program_dir, stack=stack, config=config), options)
+    return _execute(ProgramSource(program_dir, stack=stack, config=config, python=python, timeout=timeout), options)
 
 
 def audit(exports: list[str], stacks: list[str], *, options: RunOptions) -> int:

@@ -17,6 +17,7 @@ from policies.registry import all_rules
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = REPO_ROOT / "policies" / "rules"
 HEADLINE = {"ENC", "TLS", "NET", "LINK"}
+ADVISORY_IN_HEADLINE = {"FERPA-ENC-70", "FERPA-NET-63"}  # SageMaker notebooks: hygiene (issue 13 §2)
 
 
 def test_ids_and_names_unique_and_well_formed() -> None:
@@ -33,7 +34,7 @@ def test_ids_and_names_unique_and_well_formed() -> None:
 
 def test_headline_families_are_mandatory_and_others_advisory() -> None:
     for m in (r.meta for r in all_rules()):
-        if m.family in HEADLINE:
+        if m.family in HEADLINE and m.id not in ADVISORY_IN_HEADLINE:
             assert m.enforcement is Enforcement.MANDATORY, m.id
         elif m.id != "FERPA-IAM-02":  # a plain-text database password is mandatory by design
             assert m.enforcement is Enforcement.ADVISORY, m.id
