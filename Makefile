@@ -21,7 +21,9 @@ gate: $(STAMP)
 		--format json --format sarif --format junit --format markdown --format html --format csv --format oscal \
 		--bundle
 
+# checkov runs in an environment of its own (created once under ~/.cache/ferpaguard; the tests use it).
 test: $(STAMP)
+	$(PY) -m ferpaguard.checkov.environment
 	$(PY) -m pytest -q
 
 # The real Pulumi CLI for tests/e2e/, built from its Go modules into .tools/bin/

@@ -58,6 +58,12 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--with-checkov", is_flag=True, help="Also run checkov's AWS checks on the same resources."),
         click.option(
+            "--checkov-python",
+            type=click.Path(path_type=Path),
+            help="Python interpreter (or virtualenv) that has checkov, for --with-checkov "
+            "(default: $FERPAGUARD_CHECKOV_PYTHON, a checkov on PATH, else an environment ferpaguard creates once).",
+        ),
+        click.option(
             "--via-pack",
             is_flag=True,
             help="Evaluate by launching the policy pack exactly as the Pulumi CLI does and driving it over gRPC "

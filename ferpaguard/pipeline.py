@@ -115,7 +115,7 @@ def _evaluate_all(
             if waiver["state"] != "expired":
                 waiver["state"] = "not observable (the pack suppresses waived failures)"
     if options.with_checkov:
-        _run_checkov(run, inputs, output)
+        _run_checkov(run, inputs, output, options.checkov_python)
     run.finished = dt.datetime.now(dt.UTC)
     return run
 
@@ -147,15 +147,31 @@ def _evaluate_via_pack(
         evaluation.findings.extend(findings)
 
 
-def _run_checkov(run: RunResult, inputs: list[StackInput], output: Output) -> None:
-    from ferpaguard.checkov import crosscheck, scan
+def _run_checkov(run: RunResult, inputs: list[StackInput], output: Output, checkov_python: Path | None) -> None:
+    """checkov's findings beside the pack's. checkov trouble becomes a note: the verdict stays the pack's."""
+    from ferpaguard.checkov import crosscheck, environment, scan
 
     begin = time.perf_counter()
     checkov_findings: list[Finding] = []
+    try:
+        python = environment.find(checkov_python, progress=(lambda _: None) if output.quiet else None)
+    except environment.CheckovUnavailable as error:
+        run.notes.append(f"checkov did not run: {error}; the findings and exit code are ferpaguard's alone")
+        python = None
     with output.status("running checkov"):
-        for item in inputs:
-            result = scan.scan(item.resources, stack=item.stack)
+        for item in inputs if python else ():
+            try:
+                result = scan.scan(item.resources, stack=item.stack, python=python)
+            except environment.CheckovUnavailable as error:
+                run.notes.append(f"checkov did not run on {item.stack}: {error}; "
+                                 "the findings and exit code for it are ferpaguard's alone")
+                continue
             checkov_findings.extend(result.findings)
+            run.notes.extend(f"{item.stack}: {note}" for note in result.notes)
+            other_version = result.checkov_version and result.checkov_version != environment.pinned_version()
+            if other_version and not any(note.startswith(f"checkov {result.checkov_version} ") for note in run.notes):
+                run.notes.append(f"checkov {result.checkov_version} ran ({python.origin}), "
+                                 f"not the pinned {environment.pinned_version()}")
             run.skipped.extend({"source": "checkov", "stack": item.stack, **s} for s in result.skipped)
     run.timings["checkov"] = time.perf_counter() - begin
     run.disagreements = crosscheck.disagreements(run.findings, checkov_findings)
@@ -242,6 +258,7 @@ class RunOptions:
     bundle: bool = False
     signing_key: Path | None = None
     with_checkov: bool = False
+    checkov_python: Path | None = None
     soft_fail: bool = False
     show_passed: bool = False
     quiet: bool = False

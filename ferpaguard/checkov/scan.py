@@ -1,30 +1,41 @@
-"""checkov as ferpaguard's second opinion: converts the resources, runs checkov
-in-process on an allow-list of checks, and reports in the one Finding model.
+"""checkov as ferpaguard's second opinion: converts the resources, runs checkov on an
+allow-list of checks in checkov's own environment (a separate process, see environment.py
+and _runner.py), and reports in the one Finding model.
 
-checkov is imported only inside `scan()`, so importing this module stays cheap.
-The plan is written to a private temporary directory (checkov's runner reads
-files) and deleted afterwards; it holds no secret strings (see convert.py).
+The plan is written to a private temporary directory (checkov's runner reads files) and
+deleted afterwards; it holds no secret strings (see convert.py). Whatever goes wrong on
+checkov's side (no environment, a crash, a time-out, output that is not the runner's JSON)
+raises `CheckovUnavailable` with one line saying why; the caller keeps its own verdict.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
+import signal
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
+from ferpaguard.checkov import environment
 from ferpaguard.checkov.convert import Conversion, to_plan
+from ferpaguard.checkov.environment import CheckovPython, CheckovUnavailable
 from policies import catalogue
 from policies.model import ControlRef, Enforcement, Finding, Resource, RuleMeta, Severity, Status
 
 CUSTOM_CHECKS_DIR = Path(__file__).with_name("custom_checks")
+RUNNER = Path(__file__).with_name("_runner.py")
 SOURCE = "checkov"
+TIMEOUT_ENV: Final = "FERPAGUARD_CHECKOV_TIMEOUT"
+DEFAULT_TIMEOUT: Final = 900.0  # seconds for one stack; 10,000 resources take about 10 s
+_RECORD_FIELDS: Final = ("check_id", "check_name", "resource_address", "result")
 
 # ferpaguard's own checkov checks and the catalogue rules they mirror.
 CUSTOM_CHECK_RULES: Mapping[str, tuple[str, ...]] = {
@@ -47,8 +58,10 @@ class CheckovResult:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     unknown_attributes: dict[str, list[str]] = field(default_factory=dict)
-    duration: float = 0.0  # seconds spent in checkov itself (import, parse, checks)
+    duration: float = 0.0  # seconds spent in checkov's process (start, import, parse, checks)
     addresses: dict[str, str] = field(default_factory=dict)  # Terraform address -> URN
+    checkov_version: str = ""
+    notes: list[str] = field(default_factory=list)  # what checkov could not look at
 
 
 @functools.cache
@@ -72,8 +85,7 @@ def _controls(metas: Sequence[RuleMeta]) -> tuple[ControlRef, ...]:
     return tuple(dict.fromkeys(ref for meta in metas for ref in meta.controls))
 
 
-def _severity(checkov_severity: Any, metas: Sequence[RuleMeta]) -> Severity:
-    name = getattr(checkov_severity, "name", None)
+def _severity(name: Any, metas: Sequence[RuleMeta]) -> Severity:
     if isinstance(name, str) and name.lower() in Severity.__members__.values():
         return Severity(name.lower())
     if not metas:
@@ -135,54 +147,124 @@ def split_plan(plan: Mapping[str, Any], limit: int = PLAN_FILE_RESOURCES) -> lis
     ]
 
 
-def _run_checkov(plan: Mapping[str, Any], checks: Sequence[str], limit: int = PLAN_FILE_RESOURCES) -> list[Any]:
-    """checkov's records for one plan, in-process, off the network."""
-    os.environ.setdefault("CHECKOV_MAX_IAC_FILE_SIZE", "0")  # skips a slow line-numbering parse; same findings
-    from checkov.runner_filter import RunnerFilter
-    from checkov.terraform.plan_runner import Runner
+def write_plans(plan: Mapping[str, Any], directory: str, limit: int = PLAN_FILE_RESOURCES) -> list[str]:
+    """The plan as JSON files in `directory` (stdlib json past orjson's depth limit of 254)."""
+    files = []
+    for index, part in enumerate(split_plan(plan, limit)):
+        path = Path(directory, f"plan-{index}.json")
+        try:
+            data = orjson.dumps(part)
+        except orjson.JSONEncodeError:
+            try:
+                data = json.dumps(part).encode()
+            except RecursionError:
+                raise CheckovUnavailable("the converted plan is nested too deeply to write for checkov") from None
+        path.write_bytes(data)
+        files.append(str(path))
+    return files
 
+
+def timeout_seconds() -> float:
+    raw = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise CheckovUnavailable(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds") from None
+    if not value > 0:
+        raise CheckovUnavailable(f"{TIMEOUT_ENV}={raw!r} is not a positive number of seconds")
+    return value
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", errors="replace").splitlines() if line.strip()]
+    ours = [line.removeprefix("ferpaguard-checkov: ") for line in lines if line.startswith("ferpaguard-checkov: ")]
+    return " ".join((ours or lines or ["no message"])[-1].split())[:300]
+
+
+def run_runner(python: CheckovPython, job: Mapping[str, Any], cwd: str, timeout: float) -> dict[str, Any]:
+    """The runner's result for `job`, run with checkov's interpreter; CheckovUnavailable on any trouble."""
+    command = [str(python.python), "-E", str(RUNNER)]
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   cwd=cwd, start_new_session=True)
+    except OSError as error:
+        raise CheckovUnavailable(f"cannot start checkov's Python {python.python} ({python.origin}): "
+                                 f"{error.strerror or error}") from None
+    try:
+        stdout, stderr = process.communicate(orjson.dumps(job), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise CheckovUnavailable(f"checkov took longer than {timeout:g} s and was stopped "
+                                 f"(set {TIMEOUT_ENV} to allow more)") from None
+    finally:
+        _kill_group(process)  # whatever checkov started and left behind
+    if process.returncode != 0:
+        how = f"was killed by signal {-process.returncode}" if process.returncode < 0 else \
+            f"exited with code {process.returncode}"
+        raise CheckovUnavailable(f"checkov ({python.python}, {python.origin}) {how}: {_last_line(stderr)}")
+    return _parse_result(stdout, python)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _parse_result(stdout: bytes, python: CheckovPython) -> dict[str, Any]:
+    unreadable = CheckovUnavailable(f"checkov ({python.python}, {python.origin}) wrote output that is not "
+                                    "ferpaguard's runner result")
+    try:
+        result = orjson.loads(stdout)
+    except orjson.JSONDecodeError:
+        raise unreadable from None
+    if not isinstance(result, dict) or not isinstance(result.get("records"), list):
+        raise unreadable
+    for record in result["records"]:
+        if not isinstance(record, dict) or not all(isinstance(record.get(key), str) for key in _RECORD_FIELDS):
+            raise unreadable
+        if not isinstance(record.get("evaluated_keys", []), list):
+            raise unreadable
+    if not isinstance(result.get("parsing_errors", []), list) or not isinstance(result.get("checkov_version", ""),
+                                                                                 str):
+        raise unreadable
+    return result
+
+
+def _run_checkov(plan: Mapping[str, Any], checks: Sequence[str], python: CheckovPython,
+                 limit: int = PLAN_FILE_RESOURCES) -> dict[str, Any]:
+    """checkov's result for one plan, in checkov's own process, off the network."""
+    timeout = timeout_seconds()
     with tempfile.TemporaryDirectory(prefix="ferpaguard-checkov-") as private_dir:  # created mode 0700
-        files = []
-        for index, part in enumerate(split_plan(plan, limit)):
-            path = Path(private_dir, f"plan-{index}.json")
-            path.write_bytes(orjson.dumps(part))
-            files.append(str(path))
-        report = Runner().run(
-            root_folder=None,
-            files=files,
-            external_checks_dir=[str(CUSTOM_CHECKS_DIR)],
-            runner_filter=RunnerFilter(framework=["terraform_plan"], checks=list(checks), show_progress_bar=False),
-        )
-    reports = report if isinstance(report, list) else [report]
-    records: list[Any] = []
-    for one in reports:
-        records += one.failed_checks + one.passed_checks + one.skipped_checks
-    return records
+        files = write_plans(plan, private_dir, limit)
+        job = {"plan_files": files, "checks": list(checks), "external_checks_dirs": [str(CUSTOM_CHECKS_DIR)]}
+        return run_runner(python, job, private_dir, timeout)
 
 
-def _finding(record: Any, conversion: Conversion, by_urn: Mapping[str, Resource], stack: str,
+def _finding(record: Mapping[str, Any], conversion: Conversion, by_urn: Mapping[str, Resource], stack: str,
              enforcement: Enforcement) -> Finding | None:
-    address = getattr(record, "resource_address", None) or record.resource
+    address = record["resource_address"]
     urn = conversion.addresses.get(address)
     if urn is None:
         return None
     resource = by_urn[urn]
-    metas = rules_by_checkov_id().get(record.check_id, ())
-    result = record.check_result.get("result")
-    result_name = getattr(result, "value", str(result))
-    evaluated = sorted(str(key) for key in record.check_result.get("evaluated_keys") or ())
+    check_id, check_name = record["check_id"], record["check_name"]
+    metas = rules_by_checkov_id().get(check_id, ())
+    result_name = record["result"]
+    evaluated = sorted(str(key) for key in record.get("evaluated_keys") or ())
     unknown = conversion.unknown_attributes.get(urn, [])
     status = _status(result_name, evaluated, unknown)
-    message = f"{record.check_name}: {address}"
+    message = f"{check_name}: {address}"
     if status is Status.UNKNOWN:
         message += f" (reads attributes not known during preview: {', '.join(unknown)})"
     return Finding(
-        rule_id=record.check_id,
-        policy=record.check_name,
-        title=record.check_name,
+        rule_id=check_id,
+        policy=check_name,
+        title=check_name,
         status=status,
         enforcement=enforcement,
-        severity=_severity(record.severity, metas),
+        severity=_severity(record.get("severity"), metas),
         urn=urn,
         resource_type=resource.type,
         resource_name=resource.name,
@@ -205,19 +287,31 @@ def scan(
     enforcement: Enforcement = Enforcement.ADVISORY,
     checks: Sequence[str] | None = None,
     plan_file_resources: int = PLAN_FILE_RESOURCES,
+    python: CheckovPython | None = None,
 ) -> CheckovResult:
-    """checkov's findings on `resources`, mapped back to their Pulumi URNs."""
-    conversion = to_plan(resources)
+    """checkov's findings on `resources`, mapped back to their Pulumi URNs.
+
+    `python` is checkov's interpreter (default: `environment.find()`); raises CheckovUnavailable.
+    """
+    try:
+        conversion = to_plan(resources)
+    except RecursionError:
+        raise CheckovUnavailable("the resources are nested too deeply to convert for checkov") from None
     result = CheckovResult(
         skipped=conversion.skipped, unknown_attributes=conversion.unknown_attributes, addresses=conversion.addresses
     )
     if not conversion.resource_count():
         return result
+    python = python or environment.find()
     started = time.perf_counter()
-    records = _run_checkov(conversion.plan, checks or allowed_checks(), plan_file_resources)
+    output = _run_checkov(conversion.plan, checks or allowed_checks(), python, plan_file_resources)
     result.duration = time.perf_counter() - started
+    result.checkov_version = output.get("checkov_version", "")
+    if output.get("parsing_errors"):
+        result.notes.append(f"checkov could not parse {len(output['parsing_errors'])} of its plan file(s): "
+                            "the resources in them have no checkov verdict")
     by_urn = {resource.urn: resource for resource in resources}
-    for record in records:
+    for record in output["records"]:
         finding = _finding(record, conversion, by_urn, stack, enforcement)
         if finding is not None:
             result.findings.append(finding)

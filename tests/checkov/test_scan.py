@@ -1,13 +1,15 @@
-"""checkov in-process on converted resources: the right ids on the right Pulumi URNs, in the Finding model."""
+"""checkov in its own environment on converted resources: the right ids on the right URNs, in the Finding model."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from ferpaguard.checkov import scan as scan_module
+from ferpaguard.checkov.environment import CheckovPython
 from ferpaguard.checkov.scan import CheckovResult, allowed_checks, scan
 from policies import catalogue
 from policies.model import ControlRef, Enforcement, Finding, Severity, Status
@@ -126,21 +128,34 @@ def test_allow_list_is_the_catalogue_plus_custom_checks(unencrypted: CheckovResu
     assert {f.rule_id for f in unencrypted.findings} <= set(allowed_checks())
 
 
-def test_every_catalogue_checkov_id_exists_in_checkov_for_the_rules_types() -> None:
+# Run with checkov's interpreter: checkov id -> the Terraform types its check covers (resource and graph checks).
+CHECK_TYPES_SCRIPT = """
+import json
+from checkov.common.checks_infra.registry import get_graph_checks_registry
+from checkov.terraform.checks.resource.registry import resource_registry
+types_of = {}
+for tf_type, checks in resource_registry.checks.items():
+    for check in checks:
+        types_of.setdefault(check.id, set()).add(tf_type)
+graph = get_graph_checks_registry("terraform")
+graph.load_checks()
+for check in graph.checks:
+    types_of.setdefault(check.id, set()).update(check.resource_types)
+print(json.dumps({check_id: sorted(types) for check_id, types in types_of.items()}))
+"""
+
+
+def test_every_catalogue_checkov_id_exists_in_checkov_for_the_rules_types(checkov_python: CheckovPython) -> None:
     """Each id names a real check whose Terraform types include a type of the rule it is mapped to."""
-    from checkov.common.checks_infra.registry import get_graph_checks_registry
-    from checkov.terraform.checks.resource.registry import resource_registry
+    import json
+    import subprocess
 
     from ferpaguard.checkov.mapping import load
 
-    types_of: dict[str, set[str]] = {}
-    for tf_type, checks in resource_registry.checks.items():
-        for check in checks:
-            types_of.setdefault(check.id, set()).add(tf_type)
-    graph = get_graph_checks_registry("terraform")
-    graph.load_checks()
-    for check in graph.checks:
-        types_of.setdefault(check.id, set()).update(check.resource_types)
+    done = subprocess.run([str(checkov_python.python), "-c", CHECK_TYPES_SCRIPT], capture_output=True, text=True,
+                          check=True, timeout=300, env={**os.environ, "LOG_LEVEL": "ERROR"})
+    types_of = {check_id: set(types) for check_id, types in json.loads(done.stdout).items()}
+    assert len(types_of) > 500  # checkov's whole AWS catalogue was there to look in
     table = load()
     wrong = {}
     for meta in catalogue.load().rules:
@@ -175,13 +190,15 @@ def test_nothing_to_scan_does_not_start_checkov() -> None:
     assert result.findings == [] and result.duration == 0.0 and len(result.skipped) == 1
 
 
-def test_importing_the_package_does_not_import_checkov() -> None:
+def test_ferpaguard_never_imports_checkov() -> None:
+    """checkov is not installed beside ferpaguard: nothing ferpaguard imports may import it."""
     import subprocess
 
-    code = "import sys, ferpaguard.checkov, ferpaguard.checkov.scan; print('checkov' in sys.modules)"
+    code = ("import sys, ferpaguard.checkov.scan, ferpaguard.checkov.crosscheck, ferpaguard.pipeline; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'checkov'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
 
 
 def test_no_plan_file_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,8 +206,13 @@ def test_no_plan_file_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyP
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)
-    scan(sets.unencrypted()[:2])
-    assert list(tmp_path.iterdir()) == []
+    resources = sets.unencrypted()[:2]
+    assert scan(resources).findings
+    left = [path for path in tmp_path.rglob("*")]
+    assert [path for path in left if path.name.startswith("ferpaguard-checkov-")] == []
+    # checkov's parser library may cache its grammar there: nothing else, and nothing of the plan
+    assert all(path.name.startswith(".lark_cache") for path in left), left
+    assert not any(resources[0].name.encode() in path.read_bytes() for path in left if path.is_file())
 
 
 def test_bucket_encryption_configured_by_a_separate_resource_is_seen_through_the_reference() -> None:

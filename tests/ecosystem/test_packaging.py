@@ -38,6 +38,8 @@ KEY_DATA_FILES = CATALOGUE_FILES | {
     "ferpaguard/checkov/custom_checks/vpclink_connects_network_lb.yaml",
     "ferpaguard/checkov/custom_checks/vpclink_nlb_only.py",
     "ferpaguard/checkov/custom_checks/elasticache_transit_required.py",
+    "ferpaguard/checkov/requirements.txt",
+    "ferpaguard/checkov/_runner.py",
 }
 
 
