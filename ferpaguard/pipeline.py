@@ -29,9 +29,14 @@ def load_settings(path: Path | None) -> PackSettings:
     if path is None:
         return parse({}, metas)
     try:
-        raw = json.loads(decode_text(read_bounded(path, POLICY_CONFIG), label_of(path)))
+        data = read_bounded(path, POLICY_CONFIG)
     except InputError as error:
         raise UserError(f"policy config {error}") from None
+    try:
+        raw = json.loads(decode_text(data, label_of(path)))
+    except InputError as error:
+        reason = str(error).removeprefix(f"{label_of(path)}: ")
+        raise UserError(f"{path}: policy config is not valid JSON: {reason}") from None
     except ValueError as error:
         raise UserError(f"{path}: policy config is not valid JSON: {error}") from None
     except RecursionError:
