@@ -15,6 +15,7 @@ from ferpaguard import __version__
 from ferpaguard.console import Output
 from ferpaguard.errors import EXIT_OK, EXIT_VIOLATIONS, UserError
 from ferpaguard.evaluate import Evaluation, evaluate, subject_to_resource_rules
+from ferpaguard.inputs import POLICY_CONFIG, InputError, decode_text, label_of, read_bounded
 from ferpaguard.pack_info import PACK_NAME, pack_hash, pack_version
 from ferpaguard.run import RunResult
 from ferpaguard.sources.stacks import ExportSource, ProgramSource, Source, StackInput
@@ -28,11 +29,18 @@ def load_settings(path: Path | None) -> PackSettings:
     if path is None:
         return parse({}, metas)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"{path}: cannot read policy config: {error.strerror}") from None
-    except (UnicodeDecodeError, ValueError) as error:
+        data = read_bounded(path, POLICY_CONFIG)
+    except InputError as error:
+        raise UserError(f"policy config {error}") from None
+    try:
+        raw = json.loads(decode_text(data, label_of(path)))
+    except InputError as error:
+        reason = str(error).removeprefix(f"{label_of(path)}: ")
+        raise UserError(f"{path}: policy config is not valid JSON: {reason}") from None
+    except ValueError as error:
         raise UserError(f"{path}: policy config is not valid JSON: {error}") from None
+    except RecursionError:
+        raise UserError(f"{path}: policy config is nested too deeply") from None
     try:
         return parse(raw, metas)
     except ConfigError as error:
@@ -203,12 +211,19 @@ def _emit(
         output.findings_table(run.findings, show_passed=show_passed)
     output.summary(run)
     if output_dir is not None:
-        try:
-            output_dir.mkdir(parents=True, exist_ok=True)
-            written = evidence.write_all(run, formats, output_dir)
+        from ferpaguard.evidence.publish import PublishError, publish
+
+        def write(directory: Path) -> list[Path]:
+            written = evidence.write_all(run, formats, directory)
             if bundle:
-                _refuse_foreign_files(output_dir, written)
-                written += evidence.write_bundle(output_dir, run, signing_key)
+                written += evidence.write_bundle(directory, run, signing_key)
+            return written
+
+        try:
+            # All files or none: written beside the target, moved into place when every one is done.
+            written = publish(output_dir, write, only_own_files=bundle)
+        except PublishError as error:
+            raise UserError(str(error)) from None
         except OSError as error:
             raise UserError(f"{output_dir}: cannot write outputs: {error.strerror or error}") from None
         except evidence.BundleError as error:
@@ -216,15 +231,22 @@ def _emit(
         output.info(f"wrote {len(written)} file(s) to {output_dir}")
 
 
-def _refuse_foreign_files(output_dir: Path, written: list[Path]) -> None:
-    """A bundle signs its whole directory: files this run did not write must not be signed as its evidence."""
-    from ferpaguard.evidence.bundle import evidence_files
+def _check_before_writing(options: RunOptions) -> None:
+    """Every option and setting the outputs depend on, checked before anything is read or written."""
+    from ferpaguard.evidence.bundle import BundleError, load_private_key
+    from ferpaguard.evidence.determinism import SourceDateEpochError, source_date_epoch
+    from ferpaguard.evidence.publish import PublishError, check_target
 
-    ours = {path.resolve().relative_to(output_dir.resolve()).as_posix() for path in written}
-    foreign = [path for path in evidence_files(output_dir) if path not in ours]
-    if foreign:
-        raise UserError(f"{output_dir} holds {len(foreign)} file(s) this run did not write (first: {foreign[0]}); "
-                        "a bundle signs the whole directory: use an empty one")
+    try:
+        source_date_epoch()
+        if options.output_dir is not None:
+            check_target(options.output_dir)
+        if options.bundle and options.signing_key is not None:
+            load_private_key(options.signing_key)
+    except (SourceDateEpochError, PublishError) as error:
+        raise UserError(str(error)) from None
+    except BundleError as error:
+        raise UserError(f"--signing-key: {error}") from None
 
 
 def _finish(run: RunResult, soft_fail: bool) -> int:
@@ -255,6 +277,7 @@ def _execute(source: Source, options: RunOptions) -> int:
     """Validate the options, load the stacks, evaluate, write the outputs, and return the exit code."""
     try:
         chosen = _check_output_options(options.formats, options.output_dir, options.bundle)
+        _check_before_writing(options)
         json_stdout = options.output_dir is None and "json" in chosen
         output = Output(quiet=options.quiet, no_color=options.no_color, json_stdout=json_stdout)
         settings = load_settings(options.policy_config)

@@ -60,11 +60,12 @@ def summarise_stacks(
 ) -> dict[str, Any]:
     """The whole run's counts, and each stack's under `stacks`."""
     total = sum(resource_counts.values()) if resource_counts else None
+    by_stack: dict[str, list[Finding]] = {stack: [] for stack in stacks}
+    for finding in findings:  # one pass, not one per stack: audits of hundreds of exports
+        if finding.stack in by_stack:
+            by_stack[finding.stack].append(finding)
     return summarise(findings, total) | {
-        "stacks": {
-            stack: summarise([f for f in findings if f.stack == stack], resource_counts.get(stack))
-            for stack in stacks
-        },
+        "stacks": {stack: summarise(by_stack[stack], resource_counts.get(stack)) for stack in stacks},
     }
 
 

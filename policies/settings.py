@@ -20,6 +20,8 @@ import jsonschema
 from policies.model import Enforcement, RuleMeta
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "disabled", "remediate")
+_REAL_TEXT = r"\S"
+"""A waiver's reason and approver must say something: whitespace alone is refused."""
 
 WAIVER_SCHEMA: dict[str, Any] = {
     "type": "array",
@@ -29,8 +31,8 @@ WAIVER_SCHEMA: dict[str, Any] = {
         "required": ["resource", "reason", "approver", "expires"],
         "properties": {
             "resource": {"type": "string", "minLength": 1, "description": "URN, resource name, or a glob over either."},
-            "reason": {"type": "string", "minLength": 1},
-            "approver": {"type": "string", "minLength": 1},
+            "reason": {"type": "string", "minLength": 1, "pattern": _REAL_TEXT},
+            "approver": {"type": "string", "minLength": 1, "pattern": _REAL_TEXT},
             "expires": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
         },
         "additionalProperties": False,
@@ -117,6 +119,9 @@ def _split(value: Any, key: str) -> tuple[Enforcement | None, dict[str, Any]]:
 def parse_waivers(policy: str, raw: Sequence[Mapping[str, Any]]) -> tuple[Waiver, ...]:
     waivers = []
     for index, item in enumerate(raw):
+        for key in ("resource", "reason", "approver"):
+            if not str(item[key]).strip():
+                raise ConfigError(f"{policy}.waivers[{index}].{key}: must be real text, not only whitespace")
         try:
             expires = dt.date.fromisoformat(item["expires"])
         except ValueError:
@@ -137,6 +142,8 @@ def policy_settings(meta: RuleMeta, enforcement: Enforcement | None, properties:
         jsonschema.validate(dict(properties), schema)
     except jsonschema.ValidationError as error:
         where = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "pattern" and error.validator_value == _REAL_TEXT:
+            raise ConfigError(f"{meta.name}.{where}: must be real text, not only whitespace") from None
         raise ConfigError(f"{meta.name}.{where}: {error.message}") from None
     merged = {**meta.defaults(), **{k: v for k, v in properties.items() if k != "waivers"}}
     waivers = parse_waivers(meta.name, properties.get("waivers", ()))

@@ -40,7 +40,11 @@ COLUMNS = (
 )
 
 
-def _row(view: EvidenceView, finding: Finding) -> list[str]:
+_PER_FINDING = frozenset({"resource_name", "urn", "message", "evidence"})
+"""Columns whose text differs from finding to finding; every other column repeats and is made safe once."""
+
+
+def _row(view: EvidenceView, finding: Finding, cells: dict[str, str]) -> list[str]:
     waiver = finding.waiver or {}
     values = {
         "stack": finding.stack,
@@ -62,15 +66,25 @@ def _row(view: EvidenceView, finding: Finding) -> list[str]:
         "waiver_approver": str(waiver.get("approver", "")),
         "waiver_expires": str(waiver.get("expires", "")),
     }
-    return [csv_cell(values[column]) for column in COLUMNS]
+    row = []
+    for column in COLUMNS:
+        text = values[column]
+        if column in _PER_FINDING:
+            row.append(csv_cell(text))
+            continue
+        cell = cells.get(text)
+        if cell is None:
+            cell = cells[text] = csv_cell(text)
+        row.append(cell)
+    return row
 
 
 def render(view: EvidenceView) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for finding in view.findings:
-        writer.writerow(_row(view, finding))
+    cells: dict[str, str] = {}
+    writer.writerows(_row(view, finding, cells) for finding in view.findings)
     return buffer.getvalue()
 
 

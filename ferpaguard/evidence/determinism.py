@@ -4,6 +4,7 @@ content-derived UUIDs and canonical JSON."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import uuid
@@ -16,14 +17,29 @@ NAMESPACE = uuid.UUID("5b0d6c1e-3f55-5d8e-9a52-6e6b2f1c0a77")
 """Fixed uuid5 namespace for every identifier ferpaguard derives from content."""
 
 
+LATEST_EPOCH = 253402300799
+"""9999-12-31T23:59:59Z: the last second the evidence formats' timestamps can write."""
+
+
+class SourceDateEpochError(ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a usable timestamp; the message says what to set."""
+
+
 def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC moment; None when unset or empty. Any other value that is not
+    whole seconds since 1970 up to LATEST_EPOCH raises: a reproducible build must not silently
+    become an unreproducible one."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return None
-    try:
-        return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
-    except (ValueError, OverflowError):
-        return None
+    shown = raw if len(raw) <= 24 else raw[:21] + "..."
+    if not raw.isascii() or not raw.isdigit():
+        raise SourceDateEpochError(
+            f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds since 1970-01-01 UTC (e.g. 1767225600)"
+        )
+    if len(raw) > 12 or int(raw) > LATEST_EPOCH:
+        raise SourceDateEpochError(f"SOURCE_DATE_EPOCH={shown!r} is after 9999-12-31 (at most {LATEST_EPOCH})")
+    return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
 
 
 def clamp(moment: dt.datetime) -> dt.datetime:
@@ -39,18 +55,41 @@ def iso(moment: dt.datetime) -> str:
     return clamp(moment).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+
+
 def stable_uuid(*parts: str) -> str:
-    """A v5 UUID from the given parts; the same parts always give the same UUID."""
-    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+    """A v5 UUID from the given parts; the same parts always give the same UUID.
+
+    Exactly `str(uuid.uuid5(NAMESPACE, name))` (a test holds them equal), without building a UUID
+    object: OSCAL asks for one per observation, hundreds of thousands in a large audit."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def canonical_bytes(data: Any) -> bytes:
+    """Sorted keys, two-space indent, UTF-8, a final newline. orjson is ten times faster on large
+    audits; the standard library takes what orjson refuses (integers beyond 64 bits, non-string keys)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+        return text.encode("utf-8") + b"\n"
 
 
 def canonical_json(data: Any) -> str:
-    """Sorted keys, two-space indent, UTF-8. orjson is ten times faster on large audits;
-    the standard library takes what orjson refuses (integers beyond 64 bits, non-string keys)."""
-    try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
-    except TypeError:
-        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+    """`canonical_bytes` as text."""
+    return canonical_bytes(data).decode("utf-8")
+
+
+def write_canonical(path: Path, data: Any) -> Path:
+    """`data` as canonical JSON in `path`, without a detour through text (findings.json is 100+ MB at scale)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(canonical_bytes(data))
+    return path
 
 
 def write_text(path: Path, text: str) -> Path:

@@ -17,12 +17,12 @@ Control ids follow the NIST catalogs: SP 800-53 rev5 "sc-28" (statement
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 from ferpaguard.evidence.controls import OSCAL_CATALOGS, control_label, control_sort_key, control_title
-from ferpaguard.evidence.determinism import canonical_json, stable_uuid, write_text
+from ferpaguard.evidence.determinism import stable_uuid, write_canonical
 from ferpaguard.evidence.text import one_line
 from ferpaguard.evidence.view import EvidenceView
 from policies import catalogue
@@ -77,24 +77,46 @@ def _inventory(view: EvidenceView) -> tuple[list[dict[str, Any]], dict[str, str]
     return items, uuids
 
 
-def _observation(view: EvidenceView, finding: Finding, index: int, subject: str, tool: str) -> dict[str, Any]:
-    props = [
-        prop("method", "TEST-AUTOMATED"),
-        prop("rule-id", finding.rule_id),
-        prop("status", finding.status.value),
-        prop("enforcement", finding.enforcement.value),
-        prop("severity", finding.severity.value),
-        prop("source", finding.source),
-        *(prop("control", control_label(ref)) for ref in finding.controls),
-    ]
+class _Observations:
+    """Builds observations; what many findings share (their props, the run's uuid) is built once
+    and shared, since an audit of 100k resources has 100k+ observations."""
+
+    def __init__(self, view: EvidenceView, tool: str) -> None:
+        self.view = view
+        self.run_uuid = _run_uuid(view)
+        self.origins = [{"actors": [{"type": "tool", "actor-uuid": tool}]}]
+        self.props: dict[tuple[Any, ...], list[dict[str, str]]] = {}
+
+    def shared_props(self, finding: Finding) -> list[dict[str, str]]:
+        key = (finding.rule_id, finding.status, finding.enforcement, finding.severity, finding.source,
+               finding.controls)
+        found = self.props.get(key)
+        if found is None:
+            found = self.props[key] = [
+                prop("method", "TEST-AUTOMATED"),
+                prop("rule-id", finding.rule_id),
+                prop("status", finding.status.value),
+                prop("enforcement", finding.enforcement.value),
+                prop("severity", finding.severity.value),
+                prop("source", finding.source),
+                *(prop("control", control_label(ref)) for ref in finding.controls),
+            ]
+        return found
+
+    def build(self, finding: Finding, index: int, subject: str) -> dict[str, Any]:
+        return _observation(self, finding, index, subject)
+
+
+def _observation(builder: _Observations, finding: Finding, index: int, subject: str) -> dict[str, Any]:
+    view = builder.view
     observation: dict[str, Any] = {
-        "uuid": stable_uuid("observation", _run_uuid(view), str(index), finding.rule_id, finding.urn),
+        "uuid": stable_uuid("observation", builder.run_uuid, str(index), finding.rule_id, finding.urn),
         "title": one_line(f"{finding.rule_id} on {finding.resource_name}"),
         "description": one_line(f"{finding.status.value}: {finding.message}"),
-        "props": props,
+        "props": builder.shared_props(finding),
         "methods": ["TEST"],
         "types": ["finding" if finding.status is Status.FAIL else "control-objective"],
-        "origins": [{"actors": [{"type": "tool", "actor-uuid": tool}]}],
+        "origins": builder.origins,
         "subjects": [{"subject-uuid": subject, "type": "inventory-item"}],
         "collected": view.finished,
     }
@@ -130,19 +152,17 @@ def _findings(view: EvidenceView, observations: dict[int, str]) -> list[dict[str
         for ref in _nist_refs(finding.controls):
             by_control[ref].append(index)
     results = []
+    run_uuid = _run_uuid(view)
     for ref in sorted(by_control, key=control_sort_key):
         indexes = by_control[ref]
         evaluated = [view.findings[i] for i in indexes]
         state, reason, remarks = _state(evaluated)
-        counts = ", ".join(
-            f"{sum(1 for f in evaluated if f.status is s)} {s.value}"
-            for s in Status
-            if any(f.status is s for f in evaluated)
-        )
+        tally = Counter(f.status for f in evaluated)
+        counts = ", ".join(f"{tally[s]} {s.value}" for s in Status if tally[s])
         catalog = OSCAL_CATALOGS[ref.framework]
         results.append(
             {
-                "uuid": stable_uuid("finding", _run_uuid(view), ref.framework, ref.id),
+                "uuid": stable_uuid("finding", run_uuid, ref.framework, ref.id),
                 "title": _control_heading(ref),
                 "description": one_line(f"{len(evaluated)} automated evaluation(s): {counts}."),
                 "props": [prop("catalog", catalog.title), prop("control-id", catalog.control_id(ref.id))],
@@ -195,7 +215,8 @@ def assessment_results(view: EvidenceView) -> dict[str, Any]:
     tool = _tool_component(view)
     platform_uuid = stable_uuid("assessment-platform", tool["uuid"])
     inventory, subject_uuids = _inventory(view)
-    observations = [_observation(view, f, i, subject_uuids[f.urn], tool["uuid"]) for i, f in enumerate(view.findings)]
+    builder = _Observations(view, tool["uuid"])
+    observations = [builder.build(f, i, subject_uuids[f.urn]) for i, f in enumerate(view.findings)]
     observation_uuids = {i: o["uuid"] for i, o in enumerate(observations)}
     plan_uuid = stable_uuid("plan", run_uuid)
     input_resources = [
@@ -327,6 +348,6 @@ def component_definition(view: EvidenceView) -> dict[str, Any]:
 def write(view: EvidenceView, output_dir: Path) -> list[Path]:
     directory = output_dir / DIRECTORY
     return [
-        write_text(directory / ASSESSMENT_RESULTS, canonical_json(assessment_results(view))),
-        write_text(directory / COMPONENT_DEFINITION, canonical_json(component_definition(view))),
+        write_canonical(directory / ASSESSMENT_RESULTS, assessment_results(view)),
+        write_canonical(directory / COMPONENT_DEFINITION, component_definition(view)),
     ]

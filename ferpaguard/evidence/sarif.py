@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ferpaguard.evidence.controls import SECURITY_SEVERITY, control_label, rule_meta
-from ferpaguard.evidence.determinism import canonical_json, write_text
+from ferpaguard.evidence.determinism import write_canonical
 from ferpaguard.evidence.view import EvidenceView
 from policies.model import Enforcement, Finding, Severity, Status
 
@@ -149,4 +149,4 @@ def document(view: EvidenceView) -> dict[str, Any]:
 
 
 def write(view: EvidenceView, output_dir: Path) -> list[Path]:
-    return [write_text(output_dir / FILENAME, canonical_json(document(view)))]
+    return [write_canonical(output_dir / FILENAME, document(view))]

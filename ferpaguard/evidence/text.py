@@ -13,12 +13,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def one_line(text: str, placeholder: str = "-") -> str:
     """Text on a single line: control characters and runs of whitespace become one space."""
+    if text.isprintable() and "  " not in text:  # the usual case, without two regex passes
+        return text.strip() or placeholder
     flat = _WHITESPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
     return flat or placeholder
 
 
 def xml_safe(text: str) -> str:
     """Text with the characters XML 1.0 forbids replaced by U+FFFD (escaping is the XML library's job)."""
+    if text.isascii() and text.isprintable():
+        return text
     return _XML_INVALID.sub("\ufffd", text)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from ferpaguard.evidence.determinism import iso, source_date_epoch
 from ferpaguard.run import InputRef, RunResult, summarise_stacks
 from policies.model import Finding, Status
-from policies.values import REDACTED, SECRET_PRESENT, SIG_KEY, is_secret, redact, unwrap_secret
+from policies.values import REDACTED, SECRET_PRESENT, SIG_KEY, UNKNOWN_SENTINELS, is_secret, redact, unwrap_secret
 
 MIN_SCRUB_LENGTH = 4
 """Shorter secret plaintexts are not scrubbed from free text: they would mangle ordinary words."""
@@ -143,9 +143,14 @@ class EvidenceView:
     disagreements: tuple[Mapping[str, Any], ...]
     skipped: tuple[Mapping[str, Any], ...]
     notes: tuple[str, ...]
+    stack_uris: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Each stack's first input as `relative_uri`, so `input_uri` is a lookup (audits of hundreds of exports)."""
 
     def input_uri(self, finding: Finding) -> str:
         """The relative path of the input a finding came from: the stack's input, else the only or first one."""
+        known = self.stack_uris.get(finding.stack) if finding.stack else None
+        if known is not None:
+            return known
         for ref in self.inputs:
             if finding.stack and ref.stack == finding.stack:
                 return relative_uri(ref.path)
@@ -169,9 +174,36 @@ class EvidenceView:
         }
 
 
+_PLAIN_SCALARS = frozenset({int, float, bool, type(None)})
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """True when `value` is already what `Scrubber.value` would make of it with nothing to scrub:
+    dicts with text keys, lists, ASCII text and numbers, no secret wrapper, no unknown sentinel,
+    at most 32 levels. Checked by exact type: the ABC checks of the general path are what cost
+    seconds on an audit's 100k findings."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() and value not in UNKNOWN_SENTINELS
+    if kind in _PLAIN_SCALARS:
+        return True
+    if depth >= 32:
+        return False
+    if kind is dict:
+        return all(type(k) is str and k != SIG_KEY and k.isascii() and _plain(v, depth + 1) for k, v in value.items())
+    if kind is list:
+        return all(_plain(v, depth + 1) for v in value)
+    return False
+
+
 def _clean_finding(finding: Finding, scrubber: Scrubber) -> Finding:
     texts = (finding.title, finding.message, finding.resource_name, finding.urn)
-    if not finding.evidence and not finding.waiver and not scrubber.active and all(t.isascii() for t in texts):
+    if (
+        not finding.waiver
+        and not scrubber.active
+        and all(t.isascii() for t in texts)
+        and (not finding.evidence or (type(finding.evidence) is dict and _plain(finding.evidence)))
+    ):
         return finding
     waiver = scrubber.value(dict(finding.waiver)) if finding.waiver else None
     return dataclasses.replace(
@@ -193,7 +225,8 @@ def _records(items: Iterable[Mapping[str, Any]], scrubber: Scrubber) -> tuple[Ma
 def prepare(run: RunResult) -> EvidenceView:
     secrets: set[str] = set()
     for finding in run.findings:
-        _secret_texts(finding.evidence, secrets)
+        if finding.evidence and not (type(finding.evidence) is dict and _plain(finding.evidence)):
+            _secret_texts(finding.evidence, secrets)
         _secret_texts(finding.waiver, secrets)
     for record in (*run.waivers, *run.disagreements, *run.skipped):
         _secret_texts(record, secrets)
@@ -205,13 +238,19 @@ def prepare(run: RunResult) -> EvidenceView:
         # Durations differ from run to run; a reproducible export leaves them out.
         "timings": {} if source_date_epoch() else {k: round(v, 3) for k, v in sorted(run.timings.items())},
     }
+    inputs = tuple(sorted(run.inputs, key=lambda i: (i.stack, i.path, i.sha256)))
+    stack_uris: dict[str, str] = {}
+    for ref in inputs:
+        if ref.stack and ref.stack not in stack_uris:
+            stack_uris[ref.stack] = relative_uri(ref.path)
     return EvidenceView(
+        stack_uris=stack_uris,
         command=run.command,
         tool_version=run.tool_version,
         pack_name=run.pack_name,
         pack_version=run.pack_version,
         pack_hash=run.pack_hash,
-        inputs=tuple(sorted(run.inputs, key=lambda i: (i.stack, i.path, i.sha256))),
+        inputs=inputs,
         stacks=tuple(stacks),
         started=iso(run.started),
         finished=iso(run.finished),

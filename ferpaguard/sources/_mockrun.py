@@ -174,6 +174,11 @@ def _program_location(exc: BaseException, workdir: str) -> str | None:
         chain.append(current)
         current = current.__cause__ or current.__context__
     for link in chain:
+        if isinstance(link, SyntaxError) and link.filename and link.lineno:
+            # The error is in the file being compiled, which no frame of the traceback shows.
+            path = os.path.realpath(link.filename)
+            if path.startswith(workdir + os.sep):
+                return f"{os.path.relpath(path, workdir)}:{link.lineno}"
         for frame, line in reversed(_frames(link)):
             path = os.path.realpath(frame.f_code.co_filename)
             if not path.startswith(workdir + os.sep) or path.startswith(own + os.sep):
@@ -245,7 +250,7 @@ def describe_failure(exc: Exception, workdir: str, main_display: str) -> dict[st
     elif isinstance(exc, AssertionError):
         detail, misuse = _sdk_assertion(exc), None
     else:
-        message = str(exc).strip()
+        message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else str(exc).strip()
         detail = message if isinstance(exc, RunError) else f"{type(exc).__name__}: {message}".rstrip(": ")
         misuse = None
     result: dict[str, Any] = {"message": " ".join(f"{location}: {detail}".split())}

@@ -40,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from typing import Any
 
 import orjson
 
+from ferpaguard.inputs import EXPORT, InputError, label_of, read_bounded
 from policies.model import Resource
 
 SUPPORTED_VERSIONS = (3, 4)
@@ -84,7 +84,7 @@ class StackExport:
 
 def load_export(path: Path | str, data: bytes | None = None) -> StackExport:
     """Parse one export file; `path` "-" reads `data` (or standard input when `data` is None)."""
-    label = "<stdin>" if str(path) == "-" else _one_line(str(path))
+    label = label_of(path)
     raw = _read(path, data, label)
     with _collector_paused():
         document = _parse(raw, label)
@@ -140,16 +140,10 @@ def _shown(urn: str) -> str:
 def _read(path: Path | str, data: bytes | None, label: str) -> bytes:
     if data is not None:
         return data
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
     try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ExportError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise ExportError(f"{label}: is a directory, not an export file") from None
-    except OSError as error:
-        raise ExportError(f"{label}: cannot read: {error.strerror or type(error).__name__}") from None
+        return read_bounded(path, EXPORT)
+    except InputError as error:
+        raise ExportError(str(error)) from None
 
 
 def _parse(raw: bytes, label: str) -> Any:

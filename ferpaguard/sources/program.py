@@ -49,6 +49,7 @@ What the gate sees, and how it differs from a real `pulumi preview`:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
@@ -58,8 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ferpaguard.inputs import InputError, load_yaml
 from ferpaguard.sources._sdkcompat import NEWEST_SDK, release
 from ferpaguard.sources.child import ChildGroup
 from ferpaguard.sources.environment import (
@@ -276,6 +276,8 @@ class PendingRun:
         try:
             self._child = ChildGroup(argv, json.dumps(job).encode(), Path(job["workdir"]), env)
         except OSError as error:
+            if error.errno == errno.E2BIG:
+                raise ProgramError(_config_too_large(config.values)) from None
             raise ProgramError(f"{interpreter.path}: cannot start the program's Python: {error.strerror}") from None
 
     def cancel(self) -> None:
@@ -375,6 +377,16 @@ class PendingRun:
         return notes
 
 
+def _config_too_large(values: Mapping[str, str]) -> str:
+    """Pulumi hands a program its config in the PULUMI_CONFIG environment variable; Linux caps one
+    variable at 128 KiB (MAX_ARG_STRLEN), so the real engine cannot run such a program either."""
+    largest = max(values, key=lambda key: len(values[key]), default="")
+    size = len(json.dumps(dict(values)).encode("utf-8")) // 1024
+    return (f"the stack configuration is {size} KiB, over the 128 KiB the operating system allows in one "
+            f"environment variable (Pulumi passes config to the program in PULUMI_CONFIG); the largest value is "
+            f"{largest} ({len(values.get(largest, '').encode('utf-8')) // 1024} KiB): keep large data in a file")
+
+
 def _redact_config(text: str, job: Mapping[str, Any]) -> str:
     """Text from a crashed program with every secret config value (3+ characters) replaced."""
     for value in sorted(set(job["secret_values"]), key=len, reverse=True):
@@ -408,9 +420,9 @@ def _missing_config_hint(message: str, undecryptable: tuple[str, ...]) -> str:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProgramError(f"{path}: cannot read: {' '.join(str(exc).split())}") from None
+        document = load_yaml(path)
+    except InputError as exc:
+        raise ProgramError(str(exc)) from None
     if document is None:
         return {}
     if not isinstance(document, dict):

@@ -12,7 +12,6 @@ import gc
 import hashlib
 import shutil
 import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,18 +114,31 @@ class ExportSource:
         loaded: list[StackExport] = []
         try:
             for path in self.exports:
-                data = sys.stdin.buffer.read() if path == "-" else None
-                loaded.append(load_export(path, data))
+                loaded.append(load_export(path))  # "-" reads standard input, within the export size limit
             for stack in self.stacks:
                 loaded.append(load_export(f"pulumi-stack:{stack}", export_stack(stack)))
         except ExportError as error:
             raise UserError(str(error)) from None
         # Loaded resources live until exit: keep the collector from re-scanning millions of objects.
         gc.freeze()
-        return [_export_input(export) for export in loaded]
+        return _once_each([_export_input(export) for export in loaded])
 
     def close(self) -> None:
         pass
+
+
+def _once_each(inputs: list[StackInput]) -> list[StackInput]:
+    """The same export given twice (same bytes) is audited once, with a note: twice would double every finding."""
+    first: dict[str, StackInput] = {}
+    kept: list[StackInput] = []
+    for item in inputs:
+        earlier = first.get(item.ref.sha256)
+        if earlier is None:
+            first[item.ref.sha256] = item
+            kept.append(item)
+        else:
+            earlier.notes.append(f"{item.ref.path}: the same export as {earlier.ref.path} (same SHA-256); audited once")
+    return kept
 
 
 def export_stack(stack: str) -> bytes:
