@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from policies.model import Outcome, fail, passed, unknown
-from policies.policy_documents import PolicyRead, PolicyState, Statement
+from policies.attachments import Attached
+from policies.checks import best_of
+from policies.graph import Graph
+from policies.model import Outcome, Resource, fail, passed, unknown
+from policies.policy_documents import PolicyRead, PolicyState, Statement, read_policy
+from policies.values import MISSING, get
 
 SECURE_TRANSPORT = "aws:securetransport"
 BOOL_OPERATORS = frozenset({"Bool", "BoolIfExists"})
@@ -64,9 +68,9 @@ def restricts_who(statement: Statement) -> bool:
     )
 
 
-def _denies_plaintext(statement: Statement, actions: tuple[str, ...]) -> bool:
-    """A Deny for everyone, covering `actions` on every object or message, when aws:SecureTransport is
-    false, and under no other condition (another key would narrow the Deny)."""
+def _denies_plaintext(statement: Statement, actions: tuple[str, ...], objects: bool) -> bool:
+    """A Deny for everyone, covering `actions` (on every object, with `objects`: a Resource ending in
+    `*`), when aws:SecureTransport is false, and under no other condition (another key would narrow it)."""
     keys = [(operator, name.lower()) for operator, names in statement.conditions.items() for name in names]
     only_transport = bool(keys) and all(op in BOOL_OPERATORS and name == SECURE_TRANSPORT for op, name in keys)
     values = statement.condition_values(SECURE_TRANSPORT, BOOL_OPERATORS)
@@ -75,13 +79,15 @@ def _denies_plaintext(statement: Statement, actions: tuple[str, ...]) -> bool:
         and statement.principal_is_wildcard()
         and all(statement.allows_action(action) for action in actions)
         and not statement.not_resources
-        and any(resource.endswith("*") for resource in statement.resources or ("*",))
+        and (not objects or any(resource.endswith("*") for resource in statement.resources or ("*",)))
         and only_transport
         and any(value.lower() == "false" for value in values)
     )
 
 
-def tls_only_verdict(read: PolicyRead, where: str, actions: tuple[str, ...], consequence: str) -> Outcome:
+def tls_only_verdict(
+    read: PolicyRead, where: str, actions: tuple[str, ...], consequence: str, objects: bool = False
+) -> Outcome:
     """Whether the policy read from `where` denies `actions` to every caller without TLS."""
     if read.state is PolicyState.UNKNOWN:
         return unknown(f"the policy of {where} is not known during preview")
@@ -89,7 +95,7 @@ def tls_only_verdict(read: PolicyRead, where: str, actions: tuple[str, ...], con
         return fail(f"{where} has no policy: {consequence}")
     if read.state is PolicyState.INVALID:
         return fail(f"the policy of {where} cannot be read: {read.error}")
-    if any(_denies_plaintext(statement, actions) for statement in read.statements):
+    if any(_denies_plaintext(statement, actions, objects) for statement in read.statements):
         return passed(f"{where} denies {', '.join(actions)} when aws:SecureTransport is false")
     if any(DECISIVE_FIELDS & set(statement.unknown_fields) for statement in read.statements):
         return unknown(f"the policy of {where} has statements not known during preview")
@@ -131,3 +137,28 @@ def public_grant_outcomes(read: PolicyRead, where: str) -> list[Outcome]:
                 )
             )
     return outcomes
+
+
+def owner_tls_only(graph: Graph, owner: Resource, policies: Attached, actions: tuple[str, ...], kind: str,
+                   consequence: str, objects: bool = False) -> Outcome:
+    """An owner (bucket, queue, topic) judged with its inline `policy` and the policy resources naming it."""
+    verdicts = [
+        tls_only_verdict(read_policy(get(graph.props(policy), "policy")), f"{kind} policy {policy.name}", actions,
+                         consequence, objects)
+        for policy in policies.of(owner)
+    ]
+    inline = get(graph.props(owner), "policy")
+    if inline is not MISSING:
+        read = read_policy(inline)
+        verdicts.append(tls_only_verdict(read, f"the {kind} (inline policy)", actions, consequence, objects))
+    if verdicts:
+        return best_of(verdicts)
+    if policies.unresolved:
+        return unknown(f"no {kind} policy resolves to this {kind}; the {kind} of {policies.pending()} is not known")
+    return fail(f"no {kind} policy denies requests without TLS (aws:SecureTransport false): {consequence}")
+
+
+def not_public(resource: Resource, kind: str) -> list[Outcome]:
+    """A resource's own `policy` (inline on the queue or topic, or the policy resource's) grants no one-and-all."""
+    where = f"{kind} {resource.name}"
+    return public_grant_outcomes(read_policy(get(resource.props, "policy")), where)

@@ -5,67 +5,30 @@ stack rules: a bucket is judged with its inline settings and every configuration
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from policies.attachments import Attached, attach, judge_owners, referenced
 from policies.graph import Graph
 from policies.model import Outcome, Resource
-from policies.values import MISSING, as_list, get, is_unknown, truth
+from policies.values import MISSING, as_list, get, truth
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 LOGGING_TYPES = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
 LOAD_BALANCER_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 
 
-@dataclass(frozen=True, slots=True)
-class Attached:
-    """Configuration resources by the URN of the bucket they name; `unresolved` name no bucket of the stack."""
-
-    by_bucket: Mapping[str, list[Resource]] = field(default_factory=dict)
-    unresolved: tuple[Resource, ...] = ()
-
-    def of(self, bucket: Resource) -> list[Resource]:
-        return list(self.by_bucket.get(bucket.urn, ()))
-
-
 def buckets(graph: Graph) -> list[Resource]:
     return graph.of_type(*BUCKET_TYPES)
 
 
-def _by_name(graph: Graph) -> dict[str, Resource]:
-    named: dict[str, Resource] = {}
-    for bucket in buckets(graph):
-        name = get(graph.props(bucket), "bucket")
-        if isinstance(name, str) and not is_unknown(name):
-            named[name] = bucket
-    return named
-
-
-def referenced_buckets(graph: Graph, resource: Resource, path: str) -> tuple[list[Resource], bool]:
-    """The buckets the value at `path` names (by id, ARN, name or the literal `bucket` name),
-    and whether some value named no bucket of the stack."""
-    found = graph.resolve(resource, path, BUCKET_TYPES)
-    if found.targets:
-        return list(found.targets), found.unresolved
-    literal = get(graph.props(resource), path)
-    named = _by_name(graph)
-    if isinstance(literal, str) and literal in named:
-        return [named[literal]], False
-    return [], True
+def referenced_buckets(graph: Graph, resource: Resource, path: str) -> list[Resource]:
+    """The buckets the value at `path` names (by id, ARN, name or the literal `bucket` name)."""
+    return referenced(graph, resource, path, BUCKET_TYPES, "bucket")
 
 
 def attached(graph: Graph, types: tuple[str, ...], path: str = "bucket") -> Attached:
-    by_bucket: dict[str, list[Resource]] = defaultdict(list)
-    unresolved: list[Resource] = []
-    for config in graph.of_type(*types):
-        targets, _ = referenced_buckets(graph, config, path)
-        for bucket in targets:
-            by_bucket[bucket.urn].append(config)
-        if not targets:
-            unresolved.append(config)
-    return Attached(by_bucket, tuple(unresolved))
+    return attach(graph, types, path, BUCKET_TYPES, "bucket")
 
 
 def inline_list(props: Mapping[str, Any], single: str, several: str) -> list[Any]:
@@ -94,25 +57,18 @@ def log_buckets(graph: Graph) -> set[str]:
     """
     found: set[str] = set()
     for logging in graph.of_type(*LOGGING_TYPES):
-        found.update(bucket.urn for bucket in referenced_buckets(graph, logging, "targetBucket")[0])
+        found.update(bucket.urn for bucket in referenced_buckets(graph, logging, "targetBucket"))
     for bucket in buckets(graph):
         for path in inline_logging_targets(graph.props(bucket)):
-            found.update(target.urn for target in referenced_buckets(graph, bucket, path)[0])
+            found.update(target.urn for target in referenced_buckets(graph, bucket, path))
     for balancer in graph.of_type(*LOAD_BALANCER_TYPES):
         for path in ("accessLogs.bucket", "connectionLogs.bucket"):
             enabled = truth(get(graph.props(balancer), path.replace(".bucket", ".enabled")))
             if enabled is not False and get(graph.props(balancer), path) is not MISSING:
-                found.update(target.urn for target in referenced_buckets(graph, balancer, path)[0])
+                found.update(target.urn for target in referenced_buckets(graph, balancer, path))
     return found
 
 
-BucketJudge = Callable[[Resource], Outcome]
-
-
-def judge_each(graph: Graph, judge: BucketJudge) -> list[Outcome]:
+def judge_each(graph: Graph, judge: Callable[[Resource], Outcome]) -> list[Outcome]:
     """One outcome per bucket, on the bucket's URN."""
-    outcomes: list[Outcome] = []
-    for bucket in buckets(graph):
-        verdict = judge(bucket)
-        outcomes.append(Outcome(verdict.status, verdict.message, bucket.urn, verdict.evidence))
-    return outcomes
+    return judge_owners(buckets(graph), judge)
