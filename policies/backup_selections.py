@@ -5,30 +5,16 @@ when a value it depends on is not known during preview."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from policies.graph import Graph
 from policies.model import Resource
 from policies.policy_documents import matches
+from policies.tristate import Tri, all_of, any_of
 from policies.values import MISSING, UNKNOWN, as_list, get, is_unknown
 
-Tri = bool | None
 TAG_KEY_PREFIX = "aws:resourcetag/"
-
-
-def any_of(states: Iterable[Tri]) -> Tri:
-    found = list(states)
-    if True in found:
-        return True
-    return None if None in found else False
-
-
-def all_of(states: Iterable[Tri]) -> Tri:
-    found = list(states)
-    if False in found:
-        return False
-    return None if None in found else True
 
 
 def _arn(graph: Graph, store: Resource) -> Any:
