@@ -7,6 +7,8 @@ RULE_ID = "FERPA-ENC-20"
 
 ENABLED = "serverSideEncryption.enabled"
 KEY = "serverSideEncryption.kmsKeyArn"
+RESOLVED_BY = {KEY: "FERPA-ENC-11"}
+"""A key ARN computed from another resource is settled by the key-in-stack rule (gate and audit)."""
 
 
 def _replica_keys(resource: Resource) -> list[Outcome]:

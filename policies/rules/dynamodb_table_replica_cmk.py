@@ -3,6 +3,8 @@ from policies.model import Outcome, Resource
 from policies.registry import Context
 
 RULE_ID = "FERPA-ENC-26"
+RESOLVED_BY = {"kmsKeyArn": "FERPA-ENC-11"}
+"""A key ARN computed from another resource is settled by the key-in-stack rule (gate and audit)."""
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:

@@ -7,6 +7,8 @@ RULE_ID = "FERPA-ENC-24"
 
 TYPE = "encryptionConfigurations.0.encryptionType"
 KEY = "encryptionConfigurations.0.kmsKey"
+RESOLVED_BY = {KEY: "FERPA-ENC-11"}
+"""A key ARN computed from another resource is settled by the key-in-stack rule (gate and audit)."""
 KMS_TYPES = ("KMS", "KMS_DSSE")
 
 

@@ -6,6 +6,8 @@ from policies.values import MISSING, get
 RULE_ID = "FERPA-ENC-22"
 
 KEY = "kmsMasterKeyId"
+RESOLVED_BY = {KEY: "FERPA-ENC-11"}
+"""A key ARN computed from another resource is settled by the key-in-stack rule (gate and audit)."""
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
