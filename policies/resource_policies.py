@@ -46,6 +46,9 @@ POSITIVE_OPERATORS = frozenset(
 OPEN_NETWORKS = frozenset({"0.0.0.0/0", "::/0"})
 
 
+COMPUTED = "is not known during preview (computed from other resources' outputs)"
+
+
 def _label(statement: Statement) -> str:
     return f"statement #{statement.index + 1}"
 
@@ -90,7 +93,7 @@ def tls_only_verdict(
 ) -> Outcome:
     """Whether the policy read from `where` denies `actions` to every caller without TLS."""
     if read.state is PolicyState.UNKNOWN:
-        return unknown(f"the policy of {where} is not known during preview")
+        return unknown(f"the policy of {where} {COMPUTED}")
     if read.state is PolicyState.ABSENT:
         return fail(f"{where} has no policy: {consequence}")
     if read.state is PolicyState.INVALID:
@@ -110,7 +113,7 @@ def public_grant_outcomes(read: PolicyRead, where: str) -> list[Outcome]:
     if read.state is PolicyState.ABSENT:
         return []
     if read.state is PolicyState.UNKNOWN:
-        return [unknown(f"the policy of {where} is not known during preview")]
+        return [unknown(f"the policy of {where} {COMPUTED}")]
     if read.state is PolicyState.INVALID:
         return [fail(f"the policy of {where} cannot be read: {read.error}")]
     outcomes: list[Outcome] = []
