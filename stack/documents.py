@@ -100,15 +100,46 @@ def trail_bucket_policy(bucket_arn: str, trail_arn: str, account: Account) -> Do
             "Resource": f"{bucket_arn}/AWSLogs/{account.account_id}/*",
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
         },
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": "s3:*",
-            "Resource": [bucket_arn, f"{bucket_arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
+        deny_insecure_bucket_transport(bucket_arn),
     )
+
+
+def deny_insecure_bucket_transport(bucket_arn: str) -> Document:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def access_log_bucket_policy(bucket_arn: str, account: Account) -> Document:
+    """S3 server access logs of this account's buckets may be written, over TLS only."""
+    return document(
+        {
+            "Sid": "S3ServerAccessLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account.account_id}},
+        },
+        deny_insecure_bucket_transport(bucket_arn),
+    )
+
+
+def access_log_service_grant(account: Account) -> Document:
+    """S3 log delivery may encrypt server access logs for this account's buckets."""
+    return {
+        "Sid": "S3ServerAccessLogDelivery",
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account.account_id}},
+    }
 
 
 def efs_policy(file_system_arn: str, task_role_arn: str, access_point_arn: str) -> Document:
