@@ -15,7 +15,8 @@ from policies.values import get, is_unknown
 
 @dataclass(frozen=True, slots=True)
 class Attached:
-    """Attached resources by the URN of the owner they name; `unresolved` name no owner of the stack."""
+    """Attached resources by the URN of the owner they name; `unresolved` ones name an owner not
+    known during preview, so they may be any owner's."""
 
     by_owner: Mapping[str, list[Resource]] = field(default_factory=dict)
     unresolved: tuple[Resource, ...] = ()
