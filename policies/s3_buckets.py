@@ -52,8 +52,8 @@ def inline_logging_targets(props: Mapping[str, Any]) -> list[str]:
 def log_buckets(graph: Graph) -> set[str]:
     """URNs of the buckets that receive S3 server access logs or load balancer access logs.
 
-    They are log buckets: load balancers write access logs only to SSE-S3 buckets (AWS's
-    requirement), and a bucket logging its own access would log without end.
+    They are log buckets: AWS delivers both kinds of log only to SSE-S3 buckets (FERPA-ENC-08
+    judges them so), and a bucket logging its own access would log without end.
     """
     found: set[str] = set()
     for logging in graph.of_type(*LOGGING_TYPES):

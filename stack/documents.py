@@ -130,18 +130,6 @@ def access_log_bucket_policy(bucket_arn: str, account: Account) -> Document:
     )
 
 
-def access_log_service_grant(account: Account) -> Document:
-    """S3 log delivery may encrypt server access logs for this account's buckets."""
-    return {
-        "Sid": "S3ServerAccessLogDelivery",
-        "Effect": "Allow",
-        "Principal": {"Service": "logging.s3.amazonaws.com"},
-        "Action": ["kms:GenerateDataKey*"],
-        "Resource": "*",
-        "Condition": {"StringEquals": {"aws:SourceAccount": account.account_id}},
-    }
-
-
 def efs_policy(file_system_arn: str, task_role_arn: str, access_point_arn: str) -> Document:
     """Only the task role, through the access point and a mount target, over TLS."""
     return document(

@@ -9,16 +9,9 @@ import pulumi
 import pulumi_aws as aws
 
 from .config import StackConfig
-from .documents import (
-    Account,
-    Document,
-    access_log_service_grant,
-    cloudtrail_service_grant,
-    key_policy,
-    logs_service_grant,
-)
+from .documents import Account, Document, cloudtrail_service_grant, key_policy, logs_service_grant
 
-PURPOSES = ("rds", "elasticache", "kinesis", "efs", "secrets", "logs", "cloudtrail", "access-logs", "backup")
+PURPOSES = ("rds", "elasticache", "kinesis", "efs", "secrets", "logs", "cloudtrail", "backup")
 
 
 UNKNOWN_ACCOUNT = "000000000000"
@@ -48,7 +41,6 @@ class Keys(pulumi.ComponentResource):
         super().__init__("ferpaguard:reference:Keys", name, None, opts)
         grants: dict[str, Callable[[Account], list[Document]]] = {
             "logs": lambda acct: [logs_service_grant(acct)],
-            "access-logs": lambda acct: [access_log_service_grant(acct)],
             "cloudtrail": lambda acct: [
                 cloudtrail_service_grant(acct, acct.arn("cloudtrail", f"trail/{trail_name(cfg)}"))
             ],

@@ -78,10 +78,11 @@ class Observability(pulumi.ComponentResource):
         )
 
     def _private_bucket(
-        self, base: str, prefix: str, key_purpose: str, policy_of: Callable[[str, Account], Document],
+        self, base: str, prefix: str, key_purpose: str | None, policy_of: Callable[[str, Account], Document],
         account: pulumi.Output[Account],
     ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy, aws.s3.BucketServerSideEncryptionConfiguration]:
-        """A bucket under a CMK, closed to the public, versioned, ACLs off, with the policy `policy_of` writes."""
+        """A bucket closed to the public, versioned, ACLs off, with the policy `policy_of` writes; under the CMK
+        of `key_purpose`, or SSE-S3 where AWS requires it (key_purpose None)."""
         cfg = self._cfg
         bucket = aws.s3.Bucket(
             cfg.name(base),
@@ -97,10 +98,10 @@ class Observability(pulumi.ComponentResource):
             rules=[
                 aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                     apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms",
-                        kms_master_key_id=self._keys.arn(key_purpose),
+                        sse_algorithm="aws:kms" if key_purpose else "AES256",
+                        kms_master_key_id=self._keys.arn(key_purpose) if key_purpose else None,
                     ),
-                    bucket_key_enabled=True,
+                    bucket_key_enabled=True if key_purpose else None,
                 )
             ],
             opts=in_bucket,
@@ -140,10 +141,10 @@ class Observability(pulumi.ComponentResource):
             "ferpa-audit-trail-bucket", "ferpa-trail", "cloudtrail",
             lambda arn, acct: trail_bucket_policy(arn, acct.arn("cloudtrail", f"trail/{name}"), acct), account,
         )
-        # Who read or changed the audit trail itself: server access logs, in a bucket of their own
-        # (a bucket logging its own access would log without end).
+        # Who read or changed the audit trail itself: server access logs, in a bucket of their own (a bucket
+        # logging its own access would log without end), under SSE-S3, the only encryption AWS delivers them to.
         access_logs, access_log_policy, _ = self._private_bucket(
-            "ferpa-access-log-bucket", "ferpa-access-logs", "access-logs", access_log_bucket_policy, account
+            "ferpa-access-log-bucket", "ferpa-access-logs", None, access_log_bucket_policy, account
         )
         aws.s3.BucketLogging(
             cfg.name("ferpa-audit-trail-bucket-logging"),
