@@ -127,14 +127,21 @@ def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **op
     metavar="ORG/PROJECT/STACK",
     help="Export this stack with the Pulumi CLI and audit it; repeatable.",
 )
+@click.option(
+    "--judge-inputs",
+    is_flag=True,
+    help="Judge resource rules on the export's inputs only, exactly as `pulumi policy analyze` does; by default "
+    "a resource whose deployed outputs disagree with its inputs is judged on what is deployed.",
+)
 @run_options
-def audit(exports: Sequence[str], stacks: Sequence[str], **options: Any) -> None:
+def audit(exports: Sequence[str], stacks: Sequence[str], judge_inputs: bool, **options: Any) -> None:
     """Audit existing stacks from `pulumi stack export` files (`-` reads stdin)."""
     from ferpaguard import pipeline
 
     if not exports and not stacks:
         raise click.UsageError("give at least one EXPORT.json (or -) or --stack ORG/PROJECT/STACK")
-    _exit(pipeline.audit(list(exports), list(stacks), options=pipeline.RunOptions(**options)))
+    run = pipeline.RunOptions(**options, judge_deployed=not judge_inputs)
+    _exit(pipeline.audit(list(exports), list(stacks), options=run))
 
 
 @cli.group()

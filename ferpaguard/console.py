@@ -82,6 +82,13 @@ class Output:
         if run.disagreements:
             unexplained = sum(1 for d in run.disagreements if not d.get("explained"))
             self.out.print(f"checkov disagreements: {len(run.disagreements)} ({unexplained} unexplained)")
+        unresolved = [f for f in run.findings if f.status is Status.UNKNOWN]
+        if unresolved:
+            self.out.print(f"unknown, and no rule could resolve it from the stack ({len(unresolved)}):")
+            for f in unresolved[:_UNKNOWNS_LISTED]:
+                self.out.print(f"  {escape(f.rule_id)} {escape(f.resource_name or f.urn)}: {escape(f.message)}")
+            if len(unresolved) > _UNKNOWNS_LISTED:
+                self.out.print(f"  ... and {len(unresolved) - _UNKNOWNS_LISTED} more (all are in the findings)")
         for note in run.notes:
             self.out.print(f"note: {escape(note)}")
         if timing:
@@ -99,6 +106,9 @@ class Output:
             return
         with self.err.status(message) as status:
             yield status
+
+
+_UNKNOWNS_LISTED = 20
 
 
 def error_line(message: str) -> None:

@@ -5,16 +5,18 @@ the whole graph), producing Findings with waivers applied."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policies.engine import apply_waiver, run_resource_rule, run_stack_rule
 from policies.graph import Graph
 from policies.model import Enforcement, Finding, Outcome, Resource, Status
-from policies.registry import Rule, all_rules
+from policies.registry import Context, Rule, all_rules
 from policies.settings import PackSettings, Waiver
+from policies.values import UNKNOWN_SHOWN
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -36,6 +38,69 @@ class Evaluation:
             state = "expired" if waiver.expired(today) else ("applied" if used else "unused")
             report.append(waiver.to_dict() | {"state": state, "findings": sorted(set(used))})
         return report
+
+
+RESOLVED = (Status.PASS, Status.FAIL, Status.NOT_APPLICABLE)
+Resolutions = dict[tuple[str, str], tuple[str, Outcome]]
+"""(urn, property) -> (id of the rule that judged it with the whole stack in view, its outcome)."""
+
+
+def _resolvers(rule: Rule) -> Mapping[str, str]:
+    """Property -> id of the rule that settles a resource rule's unknown about it (a rule module's
+    RESOLVED_BY); the rule's own id names its `resolve_stack` companion."""
+    assert rule.check is not None
+    return getattr(sys.modules[rule.check.__module__], "RESOLVED_BY", {})
+
+
+def _unknown_property(outcome: Outcome) -> str | None:
+    """The property a rule's unknown is about: the evidence entry it shows as unknown."""
+    for key, value in outcome.evidence.items():
+        if value == UNKNOWN_SHOWN:
+            return key
+    return None
+
+
+def _stack_view(outcomes: Iterable[Outcome], rule_id: str, into: Resolutions) -> None:
+    for outcome in outcomes:
+        prop = outcome.evidence.get("property")
+        if outcome.urn and isinstance(prop, str) and outcome.status in RESOLVED:
+            into.setdefault((outcome.urn, prop), (rule_id, outcome))
+
+
+def _resolved(outcome: Outcome, urn: str, rule: Rule, resolutions: Resolutions) -> Outcome:
+    """A resource rule's unknown that a rule seeing the whole stack settled takes that verdict, naming the rule."""
+    if outcome.status is not Status.UNKNOWN:
+        return outcome
+    prop = _unknown_property(outcome)
+    if prop is None or prop not in _resolvers(rule):
+        return outcome
+    found = resolutions.get((urn, prop))
+    if found is None:
+        return outcome
+    resolver, verdict = found
+    by = "the stack view" if resolver == rule.meta.id else resolver
+    message = f"{verdict.message} (resolved by {by}: {outcome.message})"
+    evidence = {**outcome.evidence, **verdict.evidence, "resolvedBy": resolver}
+    return Outcome(verdict.status, message, outcome.urn, evidence)
+
+
+def _deployed_view(resource: Resource) -> Resource | None:
+    """The resource as deployed: its inputs overlaid with the provider's outputs; None without outputs."""
+    if not resource.outputs:
+        return None
+    return replace(resource, props={**resource.props, **resource.outputs})
+
+
+def _judged_deployed(from_inputs: list[Outcome], from_outputs: list[Outcome]) -> list[Outcome]:
+    """The deployed verdict where its status differs from the inputs' (drift), saying so; else the inputs'."""
+    if sorted(o.status.value for o in from_inputs) == sorted(o.status.value for o in from_outputs):
+        return from_inputs  # the same verdict: the inputs' wording, as `pulumi policy analyze` gives it
+    said = "; ".join(f"{o.status.value}: {o.message}" for o in from_inputs)
+    return [
+        Outcome(o.status, f"{o.message} (judged on the deployed state: the inputs disagree and give {said})", o.urn,
+                {**o.evidence, "judgedOn": "outputs", "inputsVerdict": [x.status.value for x in from_inputs]})
+        for o in from_outputs
+    ]
 
 
 def _finding(
@@ -76,9 +141,20 @@ def evaluate(
     rules: Iterable[Rule] | None = None,
     today: dt.date | None = None,
     evaluation: Evaluation | None = None,
+    resolve_unknowns: bool = True,
+    judge_deployed: bool = False,
 ) -> Evaluation:
     """Evaluate the pack on one stack. `use_outputs` gives stack rules the
-    provider's outputs (audits of exports), as `pulumi policy analyze` does."""
+    provider's outputs (audits of exports), as `pulumi policy analyze` does.
+
+    With `resolve_unknowns`, a resource rule's unknown that a rule seeing the
+    whole stack settled (FERPA-ENC-11 for a computed key ARN, ...) takes that
+    verdict and names the rule; the pack, bound to the engine's protocol,
+    reports such values as unknown (False gives the pack's findings exactly).
+
+    With `judge_deployed` (audits), a resource whose outputs (the provider's
+    state) give a rule a different verdict than its inputs is judged on the
+    outputs, and the finding says so: the audit judges what is deployed."""
     today = today or dt.date.today()
     result = evaluation or Evaluation()
     selected = tuple(rules) if rules is not None else all_rules()
@@ -93,24 +169,50 @@ def evaluate(
         else:
             stack_rules.append(rule)
 
+    by_id = {rule.meta.id: rule for rule in selected}
+
     def record(rule: Rule, resource: Resource | None, outcome: Outcome, urn: str) -> None:
         policy = settings.for_rule(rule.meta)
-        outcome, waiver = apply_waiver(outcome, policy, urn, resource.name if resource else "", today)
+        name = resource.name if resource else ""
+        outcome, waiver = apply_waiver(outcome, policy, urn, name, today)
+        resolver = by_id.get(str(outcome.evidence.get("resolvedBy", "")))
+        if waiver is None and resolver is not None and resolver is not rule:
+            # A failure another rule settled is that rule's finding too: its waiver covers it.
+            outcome, waiver = apply_waiver(outcome, settings.for_rule(resolver.meta), urn, name, today)
         if waiver is not None:
             result.waiver_uses[waiver].append(urn)
         result.findings.append(_finding(rule, resource, outcome, policy.enforcement, stack, waiver, urn))
 
+    graph = Graph(resources, use_outputs=use_outputs)
+    resolutions: Resolutions = {}
+    stack_outcomes = [(rule, run_stack_rule(rule, graph, settings.for_rule(rule.meta))) for rule in stack_rules]
+    for rule, outcomes in stack_outcomes:
+        _stack_view(outcomes, rule.meta.id, resolutions)
+
+    companions_run: set[str] = set()
+
+    def resolve(rule: Rule, resource: Resource, outcome: Outcome) -> Outcome:
+        if not resolve_unknowns or outcome.status is not Status.UNKNOWN:
+            return outcome
+        companion = getattr(sys.modules[rule.check.__module__], "resolve_stack", None) if rule.check else None
+        if companion is not None and rule.meta.id not in companions_run:
+            companions_run.add(rule.meta.id)
+            context = Context(settings.for_rule(rule.meta).properties)
+            _stack_view(companion(graph, context), rule.meta.id, resolutions)
+        return _resolved(outcome, resource.urn, rule, resolutions)
+
     for resource in resources:
         if not subject_to_resource_rules(resource):
             continue
+        deployed = _deployed_view(resource) if judge_deployed else None
         for rule in by_type.get(resource.type, ()):
-            for outcome in run_resource_rule(rule, resource, settings.for_rule(rule.meta)):
-                record(rule, resource, outcome, resource.urn)
-
-    if stack_rules:
-        graph = Graph(resources, use_outputs=use_outputs)
-        for rule in stack_rules:
-            for outcome in run_stack_rule(rule, graph, settings.for_rule(rule.meta)):
-                urn = outcome.urn or ""
-                record(rule, graph.by_urn.get(urn), outcome, urn)
+            outcomes = run_resource_rule(rule, resource, settings.for_rule(rule.meta))
+            if deployed is not None:
+                outcomes = _judged_deployed(outcomes, run_resource_rule(rule, deployed, settings.for_rule(rule.meta)))
+            for outcome in outcomes:
+                record(rule, resource, resolve(rule, resource, outcome), resource.urn)
+    for rule, outcomes in stack_outcomes:
+        for outcome in outcomes:
+            urn = outcome.urn or ""
+            record(rule, graph.by_urn.get(urn), outcome, urn)
     return result

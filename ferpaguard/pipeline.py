@@ -79,6 +79,7 @@ def _evaluate_all(
                     settings,
                     stack=item.stack,
                     use_outputs=item.use_outputs,
+                    judge_deployed=options.judge_deployed and item.use_outputs,
                     today=today,
                     evaluation=evaluation,
                 )
@@ -104,7 +105,8 @@ def _evaluate_all(
     if options.via_pack:
         run.notes.append(
             "evaluated by the policy pack over the Analyzer gRPC protocol: passes are not reported "
-            "by that protocol, and waived failures are suppressed by the pack"
+            "by that protocol, waived failures are suppressed by the pack, unknowns the stack could settle "
+            "stay unknown, and resource rules read inputs only"
         )
         for waiver in run.waivers:
             if waiver["state"] != "expired":
@@ -228,6 +230,8 @@ class RunOptions:
     quiet: bool = False
     no_color: bool = False
     via_pack: bool = False
+    judge_deployed: bool = False
+    """Audit: judge resource rules on the deployed outputs where they disagree with the inputs."""
 
 
 def _execute(source: Source, options: RunOptions) -> int:

@@ -13,6 +13,7 @@ from policies.values import (
     REDACTED,
     SECRET_PRESENT,
     UNKNOWN,
+    UNKNOWN_SHOWN,
     as_number,
     get,
     is_ciphertext_at,
@@ -53,15 +54,18 @@ def require_not_true(props: Mapping[str, Any], path: str, why: str) -> list[Outc
     return []
 
 
-def require_cmk(props: Mapping[str, Any], path: str = "kmsKeyId", what: str = "data") -> list[Outcome]:
-    """`path` must name a customer-managed KMS key (not absent, not alias/aws/*)."""
+def require_cmk(
+    props: Mapping[str, Any], path: str = "kmsKeyId", what: str = "data", resolver: str = "FERPA-ENC-11"
+) -> list[Outcome]:
+    """`path` must name a customer-managed KMS key (not absent, not alias/aws/*); `resolver` names what
+    ties a computed key ARN to a key of the stack."""
     value = get(props, path)
     if value is UNKNOWN:
         return [
             unknown(
                 f"{path} is not known during preview (computed from another resource); "
-                "FERPA-ENC-11 resolves it to a key of the stack",
-                **{path: "<unknown>"},
+                f"{resolver} resolves it to a key of the stack",
+                **{path: UNKNOWN_SHOWN},
             )
         ]
     if value is MISSING:

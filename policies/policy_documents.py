@@ -15,16 +15,28 @@ Unknown parts stay visible: a statement whose field is unknown says so through
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, contains_unknown, is_secret, is_unknown, unwrap_secret
+from policies.values import (
+    MISSING,
+    SECRET_PRESENT,
+    UNKNOWN,
+    contains_unknown,
+    get,
+    is_secret,
+    is_secret_at,
+    is_unknown,
+    unwrap_secret,
+)
 
 WILDCARD = "*"
 _MAX_STATEMENTS = 1000
+MAX_POLICY_CHARS = 65_536
+"""Larger than any policy document AWS accepts (key policies: 32 KB; IAM and resource policies: less).
+A rule never parses more: a bigger document is invalid, which AWS would reject anyway."""
 
 
 class PolicyState(StrEnum):
@@ -56,13 +68,23 @@ class Statement:
     conditions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     has_principal: bool = False
     has_not_principal: bool = False
+    secret: bool = False
+    """Read from inside a secret (the document, its Statement list or this statement): its text is never shown."""
     condition_unknown: bool = False
     unknown_fields: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def label(self) -> str:
-        return f"statement {self.sid!r}" if self.sid else f"statement #{self.index + 1}"
+        """How messages name the statement: its Sid, or its position when it has none or sits in a secret."""
+        if self.sid and not self.secret:
+            return f"statement {self.sid!r}"
+        return f"statement #{self.index + 1}"
+
+    @property
+    def reference(self) -> str | int:
+        """The statement for evidence: its Sid, or its 1-based position when it has none or sits in a secret."""
+        return self.sid if self.sid and not self.secret else self.index + 1
 
     @property
     def is_allow(self) -> bool:
@@ -128,8 +150,11 @@ def read_policy(value: Any) -> PolicyRead:
     if value is UNKNOWN or is_unknown(value) or value is SECRET_PRESENT:
         return PolicyRead(PolicyState.UNKNOWN)
     if is_secret(value):
-        return read_policy(unwrap_secret(value))
+        inner = read_policy(unwrap_secret(value))
+        return replace(inner, statements=tuple(replace(s, secret=True) for s in inner.statements))
     if isinstance(value, str):
+        if len(value) > MAX_POLICY_CHARS:
+            return PolicyRead(PolicyState.INVALID, error=f"the policy is longer than {MAX_POLICY_CHARS} characters")
         if not value.strip():
             return PolicyRead(PolicyState.INVALID, error="the policy is an empty string")
         try:
@@ -148,10 +173,65 @@ def read_policy(value: Any) -> PolicyRead:
     return PolicyRead(PolicyState.PARSED, statements, document=value)
 
 
+def read_policy_at(props: Any, path: str) -> PolicyRead:
+    """The policy at `path` of `props`; its statements are marked secret when the value sits in a secret."""
+    read = read_policy(get(props, path))
+    if read.statements and is_secret_at(props, path):
+        return replace(read, statements=tuple(replace(s, secret=True) for s in read.statements))
+    return read
+
+
 def matches(pattern: str, value: str) -> bool:
     """IAM-style glob match: `*` any run, `?` one character, case-insensitive."""
-    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, value, flags=re.IGNORECASE | re.DOTALL) is not None
+    return match_steps(pattern, value)[0]
+
+
+def match_steps(pattern: str, value: str) -> tuple[bool, int]:
+    """`matches` and the number of characters it compared.
+
+    No backtracking: the pattern is cut at its `*`s; the first piece must start
+    the value, the last must end it, and each piece between is taken at its
+    leftmost place after the previous one (which is never worse than a later
+    place). The work is bounded by len(value) x longest piece, and is linear
+    for pieces without `?`.
+    """
+    pattern, value = pattern.lower(), value.lower()
+    pieces = pattern.split(WILDCARD)
+    if len(pieces) == 1:
+        return len(pattern) == len(value) and _piece_at(pattern, value, 0), len(pattern)
+    first, *middle, last = pieces
+    end = len(value) - len(last)
+    steps = len(first) + len(last)
+    if end < len(first) or not _piece_at(first, value, 0) or not _piece_at(last, value, end):
+        return False, steps
+    position = len(first)
+    for piece in middle:
+        if not piece:
+            continue
+        found, work = _find_piece(piece, value, position, end)
+        steps += work
+        if found < 0:
+            return False, steps
+        position = found + len(piece)
+    return True, steps
+
+
+def _piece_at(piece: str, value: str, start: int) -> bool:
+    """`piece` (no `*`; `?` matches any one character) occurs in `value` at `start`."""
+    if start + len(piece) > len(value):
+        return False
+    return all(p == "?" or p == v for p, v in zip(piece, value[start : start + len(piece)], strict=False))
+
+
+def _find_piece(piece: str, value: str, start: int, end: int) -> tuple[int, int]:
+    """Leftmost place of `piece` in value[start:end], or -1; and the characters compared."""
+    if "?" not in piece:
+        found = value.find(piece, start, end)
+        return found, (end - start) if found < 0 else found + len(piece) - start
+    for place in range(start, end - len(piece) + 1):
+        if _piece_at(piece, value, place):
+            return place, (place - start + 1) * len(piece)
+    return -1, max(0, end - start) * len(piece)
 
 
 def matches_any(patterns: Iterable[str], value: str) -> bool:
@@ -179,7 +259,8 @@ def _readable(value: Any) -> Any:
 
 
 def _statements(document: Mapping[str, Any]) -> Iterable[Statement]:
-    raw = _readable(document.get("Statement"))
+    listed = document.get("Statement")
+    raw = _readable(listed)
     if raw is None:
         raise _Invalid("the policy has no Statement")
     if is_unknown(raw):
@@ -188,14 +269,17 @@ def _statements(document: Mapping[str, Any]) -> Iterable[Statement]:
     items = [raw] if isinstance(raw, Mapping) else raw
     if not isinstance(items, Sequence) or isinstance(items, str | bytes):
         raise _Invalid(f"Statement is a JSON {_json_type(raw)}, not an object or array")
-    for index, item in enumerate(items[:_MAX_STATEMENTS]):
-        item = _readable(item)
+    if len(items) > _MAX_STATEMENTS:
+        raise _Invalid(f"the policy has more than {_MAX_STATEMENTS} statements")
+    for index, wrapped in enumerate(items):
+        item = _readable(wrapped)
         if is_unknown(item):
             yield Statement(index, None, "", unknown_fields=("Statement",))
             continue
         if not isinstance(item, Mapping):
             raise _Invalid(f"statement #{index + 1} is a JSON {_json_type(item)}, not an object")
-        yield _statement(index, item)
+        statement = _statement(index, item)
+        yield replace(statement, secret=True) if is_secret(listed) or is_secret(wrapped) else statement
 
 
 def _statement(index: int, raw: Mapping[str, Any]) -> Statement:
@@ -228,7 +312,10 @@ def _strings(value: Any) -> tuple[str, ...]:
     for item in items:
         if item is None or is_unknown(item) or (isinstance(item, Mapping | Sequence) and not isinstance(item, str)):
             continue
-        out.append(item if isinstance(item, str) else json.dumps(item))
+        text = item if isinstance(item, str) else json.dumps(item)
+        if len(text) > MAX_POLICY_CHARS:
+            raise _Invalid(f"a policy value is longer than {MAX_POLICY_CHARS} characters")
+        out.append(text)
     return tuple(out)
 
 

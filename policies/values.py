@@ -27,6 +27,8 @@ UNKNOWN_SENTINELS: Final = frozenset(
 SIG_KEY: Final = "4dabf18193072939515e22adb298388d"
 SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"
 REDACTED: Final = "[secret]"
+UNKNOWN_SHOWN: Final = "<unknown>"
+"""How messages and evidence show a value not known during preview."""
 
 
 class _Marker:
@@ -233,7 +235,7 @@ def redact(value: Any, _depth: int = 0) -> Any:
     if is_secret(value) or value is SECRET_PRESENT:
         return REDACTED
     if is_unknown(value):
-        return "<unknown>"
+        return UNKNOWN_SHOWN
     if value is MISSING:
         return None
     if _depth > 32:

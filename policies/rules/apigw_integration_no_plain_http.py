@@ -1,5 +1,9 @@
+from collections.abc import Mapping
+from typing import Any
+
 from policies.checks import shown
-from policies.model import Outcome, Resource, fail, unknown
+from policies.model import Outcome, Resource, fail, not_applicable, unknown
+from policies.openapi import BodyUnreadable, body_integrations
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, get
 
@@ -8,8 +12,34 @@ RULE_ID = "FERPA-TLS-05"
 HTTP_TYPES = ("HTTP", "HTTP_PROXY")
 
 
+REST_API = "aws:apigateway/restApi:RestApi"
+
+
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
-    props = resource.props
+    if resource.type == REST_API:
+        return _check_body(resource.props)
+    return judge_integration(resource.props)
+
+
+def _check_body(props: Mapping[str, Any]) -> list[Outcome]:
+    """Integrations declared in the OpenAPI body are the API's integrations: judged the same way."""
+    try:
+        integrations = body_integrations(props)
+    except BodyUnreadable as error:
+        return [fail(f"body cannot be read: {error}; its integrations cannot be checked")]
+    if integrations is None:
+        return [unknown("body is not known during preview; its integrations cannot be checked")]
+    if not integrations:
+        return [not_applicable("the API declares no integrations in an OpenAPI body")]
+    outcomes: list[Outcome] = []
+    for integration in integrations:
+        for outcome in judge_integration(integration.props):
+            message = f"{integration.label}: {outcome.message}"
+            outcomes.append(Outcome(outcome.status, message, outcome.urn, outcome.evidence))
+    return outcomes
+
+
+def judge_integration(props: Mapping[str, Any]) -> list[Outcome]:
     kind = get(props, "type")
     if kind is UNKNOWN:
         return [unknown("type is not known during preview; cannot tell whether the integration calls an HTTP backend")]

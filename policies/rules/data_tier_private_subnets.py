@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from policies.checks import shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, not_applicable, passed, unknown
 from policies.registry import Context
@@ -94,7 +95,8 @@ class Network:
         if found.targets:
             return Verdict(Exposure.PUBLIC, f"{where} routes to internet gateway {found.targets[0].name}")
         if isinstance(value, str) and value.startswith("igw-"):
-            return Verdict(Exposure.PUBLIC, f"{where} routes to internet gateway {value}")
+            gateway = shown(self.graph.props(resource), path, value)
+            return Verdict(Exposure.PUBLIC, f"{where} routes to internet gateway {gateway}")
         if isinstance(value, str):
             return PRIVATE
         return Verdict(Exposure.UNKNOWN, f"{where} has a gatewayId that is not known")
@@ -170,17 +172,39 @@ SUBNET_GROUP_PATHS = {
 }
 
 
+SUBNET_GROUPS = ("aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup")
+DEFAULT_GROUP = "default"
+
+
 def _has_subnet_group(graph: Graph, store: Resource) -> Outcome | None:
-    """A failure when the store names no subnet group; placement is judged on the subnet group itself."""
+    """The store's subnet group: None when it is one of the stack's (judged on the group itself);
+    a failure when absent or AWS's `default`; unknown when it cannot be tied to a group of the stack."""
     path = SUBNET_GROUP_PATHS[store.type]
-    value = get(graph.props(store), path)
-    if value is UNKNOWN:
-        return None  # a computed name: the subnet group exists in the stack and is judged there
+    props = graph.props(store)
+    value = get(props, path)
     if value is MISSING or value == "":
         return fail(
             f"{path} is not set: AWS places it in the default VPC's default subnets, which are public", store.urn
         )
-    return None
+    if graph.resolve(store, path, SUBNET_GROUPS).targets:
+        return None
+    if isinstance(value, str) and value.lower() == DEFAULT_GROUP:
+        return fail(
+            f"{path} is AWS's default subnet group, which holds the default VPC's default subnets: they are public",
+            store.urn,
+        )
+    if value is UNKNOWN:
+        return unknown(
+            f"{path} is not known during preview and no subnet group of this stack feeds it; whether its "
+            "subnets are private is not known",
+            store.urn,
+        )
+    safe = shown(props, path, value)
+    return unknown(
+        f"{path} {safe!r} is not a subnet group of this stack; whether its subnets are private is not visible offline",
+        store.urn,
+        **{path: safe},
+    )
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:

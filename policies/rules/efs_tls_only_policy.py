@@ -17,20 +17,31 @@ CLIENT_ACTION = "elasticfilesystem:ClientMount"
 DECISIVE_FIELDS = frozenset({"Statement", "Effect", "Principal", "Action", "NotAction", "Condition"})
 
 
+def _only_secure_transport(statement: Statement) -> bool:
+    """The Condition tests aws:SecureTransport and nothing else: any further key (aws:SourceIp, ...)
+    narrows the Deny, so plaintext clients outside it are not denied."""
+    keys = [(operator, name) for operator, names in statement.conditions.items() for name in names]
+    return bool(keys) and all(
+        operator in BOOL_OPERATORS and name.lower() == SECURE_TRANSPORT.lower() for operator, name in keys
+    )
+
+
 def _denies_plaintext(statement: Statement) -> bool:
-    """A Deny for everyone, covering client mounts, when aws:SecureTransport is false."""
+    """A Deny for everyone, covering client mounts, when aws:SecureTransport is false, with no other condition."""
     values = statement.condition_values(SECURE_TRANSPORT, BOOL_OPERATORS)
     return (
         statement.is_deny
         and statement.principal_is_wildcard()
         and statement.allows_action(CLIENT_ACTION)
         and any(value.lower() == "false" for value in values)
+        and _only_secure_transport(statement)
     )
 
 
 def _judge_policy(policy: Resource, read: PolicyRead) -> Outcome:
     if read.state is PolicyState.UNKNOWN:
-        return unknown(f"policy of {policy.name} is not known during preview")
+        return unknown(f"policy of {policy.name} is not known during preview (computed from other resources' "
+                       "outputs); its statements cannot be read until they are known")
     if read.state is PolicyState.ABSENT:
         return fail(f"{policy.name} has no policy document")
     if read.state is PolicyState.INVALID:
@@ -41,7 +52,7 @@ def _judge_policy(policy: Resource, read: PolicyRead) -> Outcome:
         return unknown(f"policy of {policy.name} has statements not known during preview")
     return fail(
         f"policy of {policy.name} has no Deny for Principal \"*\" on client access when aws:SecureTransport "
-        "is false: clients may mount without TLS"
+        "is false, with no other condition narrowing it: clients may mount without TLS"
     )
 
 

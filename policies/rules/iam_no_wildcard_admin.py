@@ -1,7 +1,6 @@
 from policies.model import Outcome, Resource, fail, unknown
-from policies.policy_documents import PolicyState, Statement, read_policy
+from policies.policy_documents import PolicyState, Statement, read_policy_at
 from policies.registry import Context
-from policies.values import get, is_secret_at
 
 RULE_ID = "FERPA-IAM-01"
 
@@ -17,17 +16,17 @@ def _is_admin(statement: Statement) -> bool:
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
-    read = read_policy(get(resource.props, "policy"))
+    read = read_policy_at(resource.props, "policy")
     if read.state is PolicyState.UNKNOWN:
-        return [unknown("policy document is not known during preview")]
+        return [unknown("policy document is not known during preview (computed from other resources' outputs, "
+                        "such as ARNs); its statements cannot be read until they are known")]
     if read.state is PolicyState.ABSENT:
         return [fail("policy document is not set")]
     if read.state is PolicyState.INVALID:
         return [fail(f"policy document cannot be read: {read.error}")]
     admin = [s for s in read.statements if _is_admin(s)]
     if admin:
-        secret = is_secret_at(resource.props, "policy")
-        labels = ", ".join(f"statement #{s.index + 1}" if secret else s.label for s in admin)
+        labels = ", ".join(s.label for s in admin)
         return [
             fail(
                 f"{labels} allows every action on every resource (Action \"*\" or NotAction, on Resource \"*\" "

@@ -4,6 +4,8 @@ from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, get
 
 RULE_ID = "FERPA-ENC-04"
+# A key ARN computed from another resource is unknown here; FERPA-ENC-11 ties it to a key of the stack.
+RESOLVED_BY = {"kmsKeyId": "FERPA-ENC-11"}
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:

@@ -1,7 +1,9 @@
+import re
+
 from policies.model import Outcome, Resource, fail, unknown
-from policies.policy_documents import PolicyState, Statement, read_policy
+from policies.policy_documents import PolicyState, Statement, read_policy_at
 from policies.registry import Context
-from policies.values import get, is_secret_at
+from policies.values import is_secret_at
 
 RULE_ID = "FERPA-ENC-10"
 
@@ -10,15 +12,38 @@ GRANT_FIELDS = frozenset({"Effect", "Principal", "NotPrincipal"})
 # Condition keys that limit who the caller is. Others (aws:SecureTransport, kms:ViaService on its own)
 # leave a wildcard grant open to every AWS account.
 CALLER_KEYS = frozenset(
-    {"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:sourceaccount", "aws:principalarn"}
+    {"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:sourceaccount", "aws:principalarn",
+     "aws:sourcearn", "aws:sourceowner"}
 )
+# Only a positive test restricts: a negated operator (StringNotEquals, ArnNotLike), `Null` and any
+# `...IfExists` (true when the key is absent) let callers through that the values do not name. With the
+# set prefixes, ForAnyValue: is false when the key is absent (it restricts), ForAllValues: true (it does not).
+_POSITIVE = ("stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike")
+RESTRICTING_OPERATORS = frozenset(_POSITIVE) | frozenset(f"foranyvalue:{op}" for op in _POSITIVE)
+ARN_KEYS = frozenset({"aws:principalarn", "aws:sourcearn"})
+_ACCOUNT = re.compile(r"[0-9]{12}")
+
+
+def _names_one_account(key: str, value: str) -> bool:
+    """A value that cannot match callers of every account: no wildcard, or (for an ARN key) an ARN whose
+    account field is a literal account id, as in arn:aws:iam::111122223333:role/*."""
+    if "*" not in value and "?" not in value:
+        return True
+    if key not in ARN_KEYS:
+        return False
+    parts = value.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and _ACCOUNT.fullmatch(parts[4]) is not None
 
 
 def _restricts_caller(statement: Statement) -> bool:
-    """A condition on the caller's identity without wildcard values (values unknown in preview count)."""
-    for keys in statement.conditions.values():
+    """A positive condition on the caller's identity whose values each name one account (values unknown in
+    preview count: a computed account id or ARN names one)."""
+    for operator, keys in statement.conditions.items():
+        if operator.lower() not in RESTRICTING_OPERATORS:
+            continue
         for name, values in keys.items():
-            if name.lower() in CALLER_KEYS and not any("*" in value for value in values):
+            key = name.lower()
+            if key in CALLER_KEYS and all(_names_one_account(key, value) for value in values):
                 return True
     return False
 
@@ -32,9 +57,9 @@ def _wildcard_grant(statement: Statement) -> str | None:
     return None
 
 
-def _judge(statement: Statement, secret: bool) -> Outcome | None:
-    """The outcome for one statement; a secret policy's statements are named only by position."""
-    label = f"statement #{statement.index + 1}" if secret else statement.label
+def _judge(statement: Statement) -> Outcome | None:
+    """The outcome for one statement; a secret's statements are named only by position."""
+    label = statement.label
     if "Statement" in statement.unknown_fields:
         return unknown("policy Statement is not known during preview")
     if statement.is_deny:
@@ -47,8 +72,8 @@ def _judge(statement: Statement, secret: bool) -> Outcome | None:
             limit = "a Condition that does not restrict the caller" if statement.has_condition else "no Condition"
             return fail(
                 f"policy {label} allows {reason} with {limit}: any AWS account may use the key",
-                statement=statement.index + 1 if secret else statement.sid or statement.index + 1,
-                actions=[] if secret else list(statement.actions),
+                statement=statement.reference,
+                actions=[] if statement.secret else list(statement.actions),
             )
     pending = GRANT_FIELDS & set(statement.unknown_fields)
     if pending and not _restricts_caller(statement):
@@ -58,14 +83,14 @@ def _judge(statement: Statement, secret: bool) -> Outcome | None:
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
     props = resource.props
-    policy = read_policy(get(props, "policy"))
+    policy = read_policy_at(props, "policy")
     if policy.state is PolicyState.ABSENT:
         if resource.type == KEY_POLICY:
             return [fail("policy is not set on the key policy resource")]
         return []  # AWS's default key policy grants the key only to the owning account.
     if policy.state is PolicyState.UNKNOWN:
         return [unknown("policy is not known during preview; cannot check it for wildcard principals")]
-    secret = is_secret_at(props, "policy")
     if policy.state is PolicyState.INVALID:
+        secret = is_secret_at(props, "policy")
         return [fail(f"policy{' (secret)' if secret else ''} cannot be read: {policy.error}")]
-    return [outcome for statement in policy.statements if (outcome := _judge(statement, secret))]
+    return [outcome for statement in policy.statements if (outcome := _judge(statement))]

@@ -6,6 +6,7 @@ from policies.checks import best_of, is_aws_managed_key, shown
 from policies.graph import Graph
 from policies.model import Outcome, Resource, fail, passed, unknown
 from policies.registry import Context
+from policies.resource_types import LOAD_BALANCERS
 from policies.values import MISSING, UNKNOWN, as_list, get, is_unknown
 
 RULE_ID = "FERPA-ENC-08"
@@ -19,6 +20,12 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 KEY_TYPES = ("aws:kms/key:Key", "aws:kms/alias:Alias")
 
 KeyLookup = Callable[[str], list[str]]
+
+BUCKET_LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+# AWS delivers load balancer access logs and S3 server access logs only to buckets encrypted with
+# SSE-S3: a customer-managed key there is not possible, so these are judged as log buckets.
+LOG_WRITERS = {"load balancer access logs": (LOAD_BALANCERS, "accessLogs.bucket"),
+               "S3 server access logs": (BUCKET_LOGGING, "targetBucket")}
 
 
 def _judge_rules(props: Mapping[str, Any], where: str, keys_of_stack: KeyLookup | None = None) -> Outcome:
@@ -131,10 +138,72 @@ def _judge_bucket(graph: Graph, bucket: Resource, configs: list[Resource], unres
     return best_of(verdicts)
 
 
+def _log_buckets(graph: Graph, buckets_by_name: Mapping[str, Resource]) -> dict[str, str]:
+    """Buckets that receive logs AWS writes only to SSE-S3 buckets: bucket URN -> what writes there."""
+    found: dict[str, str] = {}
+
+    def mark(writer: Resource, path: str, what: str) -> None:
+        targets = list(graph.resolve(writer, path, BUCKET_TYPES).targets)
+        literal = get(graph.props(writer), path)
+        if not targets and isinstance(literal, str) and literal in buckets_by_name:
+            targets = [buckets_by_name[literal]]
+        for bucket in targets:
+            found.setdefault(bucket.urn, f"{what} of {writer.name}")
+
+    for what, (types, path) in LOG_WRITERS.items():
+        for writer in graph.of_type(*types):
+            if types is LOAD_BALANCERS and get(graph.props(writer), "accessLogs.enabled") is False:
+                continue
+            mark(writer, path, what)
+    for bucket in graph.of_type(*BUCKET_TYPES):
+        for index in range(len(as_list(get(graph.props(bucket), "loggings")))):
+            mark(bucket, f"loggings.{index}.targetBucket", "S3 server access logs")
+        if get(graph.props(bucket), "logging.targetBucket") is not MISSING:
+            mark(bucket, "logging.targetBucket", "S3 server access logs")
+    return found
+
+
+def _algorithms(graph: Graph, bucket: Resource, configs: list[Resource]) -> list[Any] | None:
+    """The default-encryption algorithms configured for the bucket; None when they are not known."""
+    rule_sets = [get(graph.props(c), "rules") for c in configs]
+    if not configs:
+        inline = _inline_rules(graph.props(bucket))
+        rule_sets = [] if inline is None else [inline]
+    found: list[Any] = []
+    for rules in rule_sets:
+        if rules is UNKNOWN:
+            return None
+        for index in range(len(as_list(rules))):
+            found.append(get({"rules": rules}, f"rules.{index}.applyServerSideEncryptionByDefault.sseAlgorithm"))
+    return None if UNKNOWN in found else found
+
+
+def _judge_log_bucket(graph: Graph, bucket: Resource, configs: list[Resource], writer: str) -> Outcome:
+    """A log bucket passes with SSE-S3 (S3's default encryption); SSE-KMS there stops AWS delivering the logs."""
+    algorithms = _algorithms(graph, bucket, configs)
+    if algorithms is None:
+        return unknown(f"it receives {writer}; its encryption configuration is not known during preview")
+    if any(algorithm in KMS_ALGORITHMS for algorithm in algorithms):
+        return fail(f"it receives {writer}, which AWS delivers only to buckets using SSE-S3 (AES256); "
+                    "with SSE-KMS the logs are not written")
+    return passed(f"a log bucket for {writer}: AWS requires SSE-S3 here (no customer-managed key is possible), "
+                  "and S3 encrypts every new object with it by default")
+
+
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     by_bucket, unresolved = _configs_by_bucket(graph)
+    buckets_by_name = {
+        name: bucket
+        for bucket in graph.of_type(*BUCKET_TYPES)
+        if isinstance(name := get(graph.props(bucket), "bucket"), str) and not is_unknown(name)
+    }
+    log_buckets = _log_buckets(graph, buckets_by_name)
     outcomes: list[Outcome] = []
     for bucket in graph.of_type(*BUCKET_TYPES):
-        verdict = _judge_bucket(graph, bucket, by_bucket.get(bucket.urn, []), unresolved)
+        configs = by_bucket.get(bucket.urn, [])
+        if bucket.urn in log_buckets:
+            verdict = _judge_log_bucket(graph, bucket, configs, log_buckets[bucket.urn])
+        else:
+            verdict = _judge_bucket(graph, bucket, configs, unresolved)
         outcomes.append(Outcome(verdict.status, verdict.message, bucket.urn, verdict.evidence))
     return outcomes

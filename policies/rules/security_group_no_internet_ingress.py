@@ -6,18 +6,40 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policies.model import Outcome, Resource, fail, not_applicable, unknown
+from policies.graph import Graph
+from policies.model import Outcome, Resource, fail, not_applicable, passed, unknown
 from policies.registry import Context
-from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, as_list, as_number, get, is_secret, is_unknown
+from policies.resource_types import LISTENER_RULES, LISTENERS, LOAD_BALANCERS
+from policies.values import (
+    MISSING,
+    REDACTED,
+    SECRET_PRESENT,
+    UNKNOWN,
+    UNKNOWN_SHOWN,
+    as_list,
+    as_number,
+    get,
+    is_secret,
+    is_secret_at,
+    is_unknown,
+)
 
 RULE_ID = "FERPA-NET-03"
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 DEFAULT_INTERNET_PORTS = (443,)
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 PORT_PROTOCOLS = frozenset({"tcp", "udp", "6", "17"})
+# Path MTU discovery needs "fragmentation needed" (ICMP type 3 code 4) and ICMPv6 "packet too big" (type 2)
+# from anywhere; allowing only those is no exposure. For ICMP, fromPort is the type and toPort the code.
+PATH_MTU_ICMP = {"icmp": (3, 4), "1": (3, 4), "icmpv6": (2, 0), "58": (2, 0)}
+HTTP_PORT = 80
+HTTP_REDIRECT = "httpRedirect"
+"""The property a port-80 unknown is about: whether the port serves only HTTP->HTTPS redirect listeners."""
+RESOLVED_BY = {HTTP_REDIRECT: RULE_ID}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +51,8 @@ class IngressRule:
     protocol: Any
     from_port: Any
     to_port: Any
+    secret: bool = False
+    """The protocol or a port sits in a secret: messages and evidence never show them."""
 
 
 def _cidr_values(raw: Any) -> tuple[Any, ...]:
@@ -51,15 +75,20 @@ def _inline_rules(props: Mapping[str, Any]) -> list[IngressRule] | None:
                 get(props, f"{prefix}.protocol"),
                 get(props, f"{prefix}.fromPort"),
                 get(props, f"{prefix}.toPort"),
+                _any_secret(props, (f"{prefix}.protocol", f"{prefix}.fromPort", f"{prefix}.toPort")),
             )
         )
     return rules
 
 
+def _any_secret(props: Mapping[str, Any], paths: Iterable[str]) -> bool:
+    return any(is_secret_at(props, path) for path in paths)
+
+
 def _rules_of(resource: Resource) -> list[IngressRule] | str | None:
     """The ingress rules of the resource, None when unknown, or a reason it is not applicable."""
     props = resource.props
-    if resource.type == SECURITY_GROUP:
+    if resource.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
         return _inline_rules(props)
     if resource.type == SECURITY_GROUP_RULE:
         direction = get(props, "type")
@@ -68,9 +97,13 @@ def _rules_of(resource: Resource) -> list[IngressRule] | str | None:
         if direction != "ingress":
             return "not an ingress rule"
         cidrs = _cidr_values(get(props, "cidrBlocks")) + _cidr_values(get(props, "ipv6CidrBlocks"))
-        return [IngressRule("rule", cidrs, get(props, "protocol"), get(props, "fromPort"), get(props, "toPort"))]
+        secret = _any_secret(props, ("protocol", "fromPort", "toPort"))
+        ports = (get(props, "protocol"), get(props, "fromPort"), get(props, "toPort"))
+        return [IngressRule("rule", cidrs, *ports, secret)]
     cidrs = _cidr_values(get(props, "cidrIpv4")) + _cidr_values(get(props, "cidrIpv6"))
-    return [IngressRule("rule", cidrs, get(props, "ipProtocol"), get(props, "fromPort"), get(props, "toPort"))]
+    secret = _any_secret(props, ("ipProtocol", "fromPort", "toPort"))
+    ports = (get(props, "ipProtocol"), get(props, "fromPort"), get(props, "toPort"))
+    return [IngressRule("rule", cidrs, *ports, secret)]
 
 
 # A public range this wide is "the internet" for practical purposes: 0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0.
@@ -114,11 +147,21 @@ def _protocol_name(value: Any) -> str:
 
 def _judge_ports(rule: IngressRule, allowed: frozenset[int]) -> Outcome | None:
     """The outcome for an internet-open rule: None when its ports are all allow-listed."""
+    verdict = _judge_open_ports(rule, allowed)
+    if verdict is None or not rule.secret:
+        return verdict
+    return Outcome(verdict.status, f"{rule.where} is open to the internet on a protocol or port range held in a "
+                   "secret that is not allow-listed", verdict.urn, {"protocol": REDACTED})
+
+
+def _judge_open_ports(rule: IngressRule, allowed: frozenset[int]) -> Outcome | None:
     if any(is_unknown(v) for v in (rule.protocol, rule.from_port, rule.to_port)):
         return unknown(f"{rule.where} is open to the internet with a protocol or port not known during preview")
     protocol = _protocol_name(rule.protocol)
     if protocol in ALL_PROTOCOLS:
         return fail(f"{rule.where} allows all protocols and ports from the internet", protocol="-1")
+    if protocol in PATH_MTU_ICMP and (_whole(rule.from_port), _whole(rule.to_port)) == PATH_MTU_ICMP[protocol]:
+        return None
     if protocol not in PORT_PROTOCOLS:
         return fail(f"{rule.where} allows protocol {protocol!r} from the internet", protocol=protocol)
     low, high = _whole(rule.from_port), _whole(rule.to_port)
@@ -131,6 +174,12 @@ def _judge_ports(rule: IngressRule, allowed: frozenset[int]) -> Outcome | None:
     if high < low:
         low, high = high, low
     shown = str(low) if low == high else f"{low}-{high}"
+    if low == high == HTTP_PORT and HTTP_PORT not in allowed and protocol in ("tcp", "6"):
+        return unknown(
+            f"{rule.where} allows tcp port 80 from the internet: consistent with FERPA-TLS-03 only if the port "
+            "serves load balancer listeners that redirect to HTTPS, which a single resource does not show",
+            **{HTTP_REDIRECT: UNKNOWN_SHOWN},
+        )
     if high - low + 1 > len(allowed) or any(port not in allowed for port in range(low, high + 1)):
         return fail(
             f"{rule.where} allows {protocol} port {shown} from the internet; only ports {sorted(allowed)} may",
@@ -159,3 +208,55 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
         return [not_applicable(rules)]
     allowed = _allowed_ports(ctx)
     return [outcome for rule in rules for outcome in _judge(rule, allowed)]
+
+
+
+
+def _redirect_only(graph: Graph, listener: Resource, forwarded: set[str]) -> bool:
+    """A port-80 listener whose one default action redirects to HTTPS and that no listener rule forwards from."""
+    props = graph.props(listener)
+    actions = as_list(get(props, "defaultActions"))
+    protocol = get(props, "defaultActions.0.redirect.protocol")
+    return (
+        len(actions) == 1
+        and get(props, "defaultActions.0.type") == "redirect"
+        and isinstance(protocol, str)
+        and protocol.upper() == "HTTPS"
+        and listener.urn not in forwarded
+    )
+
+
+def resolve_stack(graph: Graph, ctx: Context) -> list[Outcome]:
+    """Security groups whose internet port 80 serves only load balancers' HTTP->HTTPS redirect listeners."""
+    forwarded = {
+        listener.urn
+        for rule in graph.of_type(*LISTENER_RULES)
+        if any(get(graph.props(rule), f"actions.{i}.type") not in ("redirect", "fixed-response")
+               for i in range(len(as_list(get(graph.props(rule), "actions")))))
+        for listener in graph.resolve(rule, "listenerArn", LISTENERS).targets
+    }
+    port_80: dict[str, list[Resource]] = {}
+    for listener in graph.of_type(*LISTENERS):
+        if _whole(get(graph.props(listener), "port")) == HTTP_PORT:
+            for balancer in graph.resolve(listener, "loadBalancerArn", LOAD_BALANCERS).targets:
+                port_80.setdefault(balancer.urn, []).append(listener)
+    verdicts: dict[str, Outcome] = {}
+    for balancer in graph.of_type(*LOAD_BALANCERS):
+        for group in graph.resolve(balancer, "securityGroups", (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)).targets:
+            listeners = port_80.get(balancer.urn, [])
+            bad = [listener.name for listener in listeners if not _redirect_only(graph, listener, forwarded)]
+            if bad:
+                verdicts[group.urn] = fail(f"tcp port 80 is open to the internet for load balancer {balancer.name}, "
+                                           f"whose listener(s) {', '.join(bad)} do not only redirect to HTTPS",
+                                           group.urn, property=HTTP_REDIRECT)
+            elif listeners and group.urn not in verdicts:
+                verdicts[group.urn] = passed(f"tcp port 80 serves only HTTP->HTTPS redirect listeners of load "
+                                             f"balancer {balancer.name} (FERPA-TLS-03's redirect allowance)",
+                                             group.urn, property=HTTP_REDIRECT)
+    outcomes = list(verdicts.values())
+    for rule in graph.of_type(SECURITY_GROUP_RULE, INGRESS_RULE):
+        for group in graph.resolve(rule, "securityGroupId", (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)).targets:
+            if group.urn in verdicts:
+                verdict = verdicts[group.urn]
+                outcomes.append(Outcome(verdict.status, verdict.message, rule.urn, verdict.evidence))
+    return outcomes

@@ -1,17 +1,20 @@
+from dataclasses import replace
+
+from policies.checks import shown
 from policies.graph import Graph
 from policies.model import Outcome, fail, passed, unknown
 from policies.registry import Context
+from policies.resource_types import LOAD_BALANCERS
 from policies.values import UNKNOWN, get, truth
 
 RULE_ID = "FERPA-LINK-02"
 
-LOAD_BALANCER_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 
 
 def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for link in graph.of_type("aws:apigateway/vpcLink:VpcLink"):
-        found = graph.resolve(link, "targetArn", LOAD_BALANCER_TYPES)
+        found = graph.resolve(link, "targetArn", LOAD_BALANCERS)
         if not found.targets:
             if found.unresolved:
                 outcomes.append(unknown("targetArn does not resolve to a load balancer of this stack", link.urn))
@@ -28,13 +31,15 @@ def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
             if not isinstance(lb_type, str):
                 lb_type = "application"  # AWS's default when loadBalancerType is absent
             if lb_type != "network":
+                shown_type = shown(props, "loadBalancerType", lb_type)
                 outcomes.append(
                     fail(
-                        f"targets load balancer {lb.name} of type {lb_type!r}; "
-                        "VPC Links require a Network Load Balancer",
+                        f"targets load balancer {lb.name} of type {shown_type!r}; "
+                        "a REST API VPC Link (V1) requires a Network Load Balancer; to reach an ALB use a "
+                        "VPC link V2 (aws.apigatewayv2.VpcLink), AWS's recommended path",
                         link.urn,
                         target=lb.urn,
-                        loadBalancerType=lb_type,
+                        loadBalancerType=shown_type,
                     )
                 )
             elif internal is None:
@@ -49,4 +54,4 @@ def check_stack(graph: Graph, ctx: Context) -> list[Outcome]:
                 )
             else:
                 outcomes.append(passed(f"targets internal Network Load Balancer {lb.name}", link.urn, target=lb.urn))
-    return outcomes
+    return [replace(outcome, evidence={**outcome.evidence, "property": "targetArn"}) for outcome in outcomes]

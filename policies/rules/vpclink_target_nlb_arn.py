@@ -1,15 +1,21 @@
 from policies.checks import shown
 from policies.model import Outcome, Resource, fail, unknown
 from policies.registry import Context
-from policies.values import MISSING, UNKNOWN, get
+from policies.values import MISSING, UNKNOWN, UNKNOWN_SHOWN, get
 
 RULE_ID = "FERPA-LINK-01"
+RESOLVED_BY = {"targetArn": "FERPA-LINK-02"}
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
     target = get(resource.props, "targetArn")
     if target is UNKNOWN:
-        return [unknown("targetArn is not known during preview; FERPA-LINK-02 resolves the target in the stack")]
+        return [
+            unknown(
+                "targetArn is not known during preview; FERPA-LINK-02 resolves the target in the stack",
+                targetArn=UNKNOWN_SHOWN,
+            )
+        ]
     if target is MISSING:
         return [fail("targetArn is not set; a REST API VPC Link needs exactly one Network Load Balancer ARN")]
     if not isinstance(target, str):

@@ -76,12 +76,12 @@ def test_analyzer_info_lists_policies_with_metadata(host: AnalyzerHost) -> None:
         (res("aws:apigateway/vpcLink:VpcLink", "link", targetArn=ALB_ARN), "FERPA-LINK-01"),
         (res("aws:lb/listener:Listener", "http", protocol="HTTP", port=80,
              defaultActions=[{"type": "forward", "targetGroupArn": "arn:tg"}]), "FERPA-TLS-03"),
-        (res("aws:lb/listener:Listener", "tcp", protocol="TCP", port=443,
+        (res("aws:lb/listener:Listener", "udp", protocol="UDP", port=443,
              defaultActions=[{"type": "forward", "targetGroupArn": "arn:tg"}]), "FERPA-TLS-03"),
         (res("aws:elasticache/replicationGroup:ReplicationGroup", "redis", atRestEncryptionEnabled=True,
              kmsKeyId=KEY_ARN), "FERPA-TLS-01"),
     ],
-    ids=["aurora-unencrypted", "vpclink-alb", "http-listener", "tcp-listener", "redis-no-transit"],
+    ids=["aurora-unencrypted", "vpclink-alb", "http-listener", "udp-listener", "redis-no-transit"],
 )
 def test_violations_are_mandatory_over_grpc(host: AnalyzerHost, resource: Resource, rule_id: str) -> None:
     assert rule_id in mandatory_failures(host, resource)
