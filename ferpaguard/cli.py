@@ -104,8 +104,29 @@ def rules(fmt: str) -> None:
     metavar="KEY=VALUE",
     help="Stack configuration, repeatable; wins over Pulumi.<stack>.yaml.",
 )
+@click.option(
+    "--python",
+    "python",
+    type=click.Path(path_type=Path),
+    help="Python interpreter (or virtualenv directory) to run the program with "
+    "(default: the project's own, from Pulumi.yaml's runtime options, else ferpaguard's).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Seconds the program may run before it and everything it started are stopped.",
+)
 @run_options
-def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **options: Any) -> None:
+def gate(
+    program_dir: Path,
+    stack: str | None,
+    config_pairs: Sequence[str],
+    python: Path | None,
+    timeout: float,
+    **options: Any,
+) -> None:
     """Run a Pulumi Python program offline under Pulumi's mocks and evaluate the pack (preview semantics)."""
     from ferpaguard import pipeline
 
@@ -115,7 +136,16 @@ def gate(program_dir: Path, stack: str | None, config_pairs: Sequence[str], **op
         if not sep or not key:
             raise click.UsageError(f"--config expects KEY=VALUE, got {pair!r}")
         overrides[key] = value
-    _exit(pipeline.gate(program_dir, stack=stack, config=overrides, options=pipeline.RunOptions(**options)))
+    _exit(
+        pipeline.gate(
+            program_dir,
+            stack=stack,
+            config=overrides,
+            options=pipeline.RunOptions(**options),
+            python=python,
+            timeout=timeout,
+        )
+    )
 
 
 @cli.command()

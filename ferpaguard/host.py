@@ -3,8 +3,11 @@
 The CLI's Python language host starts a policy pack with
 `python -u -m pulumi.policy <engine-address> <pack-dir>` in the pack directory,
 with PULUMI_* variables describing the stack, reads the gRPC port the pack
-prints on stdout, and then calls GetPluginInfo, GetAnalyzerInfo, Configure,
-Analyze (once per resource) and AnalyzeStack over the Analyzer protocol.
+prints on stdout, forwards the engine's ConfigureStack, and then the engine
+calls GetPluginInfo, GetAnalyzerInfo, Configure, Analyze (once per resource),
+AnalyzeStack and finally Cancel over the Analyzer protocol. What the real
+engine sends and where this host differs is in docs/engine-fidelity.md
+(checked by tests/e2e/test_engine_fidelity.py).
 """
 
 from __future__ import annotations
@@ -72,6 +75,9 @@ class AnalyzerHost:
         python: str = sys.executable,
     ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
+        self._stack_request = analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=stack, project=project, organization=organization, dry_run=dry_run, config=dict(stack_config or {})
+        )
         env = dict(os.environ)
         env.update(
             {
@@ -79,7 +85,8 @@ class AnalyzerHost:
                 "PULUMI_STACK": stack,
                 "PULUMI_ORGANIZATION": organization,
                 "PULUMI_DRY_RUN": "true" if dry_run else "false",
-                "PULUMI_CONFIG": json.dumps(dict(stack_config or {})),
+                # As the language host's policy proxy writes it (Go's encoding/json: sorted, compact).
+                "PULUMI_CONFIG": json.dumps(dict(stack_config or {}), sort_keys=True, separators=(",", ":")),
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -127,7 +134,21 @@ class AnalyzerHost:
             ],
         )
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        self._configure_stack()
         return self.port
+
+    def _configure_stack(self) -> None:
+        """The first call the pack receives from the engine (forwarded by the language host's proxy)."""
+        assert self.stub is not None
+        try:
+            self.stub.ConfigureStack(self._stack_request, timeout=120)
+        except grpc.RpcError as error:
+            if error.code() is grpc.StatusCode.UNIMPLEMENTED:
+                return  # an older pulumi-policy without ConfigureStack: the engine goes on too
+            self.close()
+            raise HostError(
+                f"policy pack failed during ConfigureStack: {error.code().name}: {_summarise(self.stderr)}"
+            ) from None
 
     def _drain(self, stream: Any) -> None:
         for raw in iter(stream.readline, b""):
@@ -139,6 +160,11 @@ class AnalyzerHost:
 
     def close(self) -> None:
         if self._channel is not None:
+            if self.stub is not None and self._process is not None and self._process.poll() is None:
+                try:
+                    self.stub.Cancel(empty_pb2.Empty(), timeout=5)  # the engine's last call
+                except grpc.RpcError:
+                    pass  # pulumi-policy does not implement Cancel; the engine ignores that too
             self._channel.close()
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
@@ -163,7 +189,9 @@ class AnalyzerHost:
         return self._call("GetAnalyzerInfo", empty_pb2.Empty())
 
     def configure(self, settings: PackSettings) -> None:
-        """Send every policy's enforcement level and properties, as the engine does."""
+        """Send every policy's enforcement level and properties, after the same info calls as the engine."""
+        self.plugin_info()
+        self.analyzer_info()
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for rule in all_rules():
             policy = settings.for_rule(rule.meta)
@@ -196,9 +224,11 @@ class AnalyzerHost:
                     properties=_struct(props),
                     parent=r.parent or "",
                     dependencies=list(r.dependencies),
+                    # The engine lists only properties that do depend on something.
                     propertyDependencies={
                         k: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(v))
                         for k, v in r.property_dependencies.items()
+                        if v
                     },
                 )
             )

@@ -256,9 +256,17 @@ def _execute(source: Source, options: RunOptions) -> int:
         source.close()
 
 
-def gate(program_dir: Path, *, stack: str | None, config: dict[str, str], options: RunOptions) -> int:
+def gate(
+    program_dir: Path,
+    *,
+    stack: str | None,
+    config: dict[str, str],
+    options: RunOptions,
+    python: Path | None = None,
+    timeout: float | None = None,
+) -> int:
     # Started first, so the program runs on one core while settings and rules load on the other.
-    return _execute(ProgramSource(program_dir, stack=stack, config=config), options)
+    return _execute(ProgramSource(program_dir, stack=stack, config=config, python=python, timeout=timeout), options)
 
 
 def audit(exports: list[str], stacks: list[str], *, options: RunOptions) -> int:

@@ -17,8 +17,6 @@ from policies.registry import all_rules
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = REPO_ROOT / "policies" / "rules"
 HEADLINE = {"ENC", "TLS", "NET", "LINK"}
-
-
 def test_ids_and_names_unique_and_well_formed() -> None:
     metas = [r.meta for r in all_rules()]
     assert len(metas) >= 25
@@ -31,11 +29,23 @@ def test_ids_and_names_unique_and_well_formed() -> None:
         assert all(re.fullmatch(r"aws:[a-zA-Z0-9]+/[a-zA-Z0-9]+:[A-Za-z0-9]+", t) for t in m.resource_types), m.id
 
 
+ENFORCEMENT_BY_DESIGN = {
+    "FERPA-IAM-02": Enforcement.MANDATORY,  # a plain-text database password
+    "FERPA-IAM-40": Enforcement.MANDATORY,  # a plain-text credential in a Lambda environment
+    "FERPA-NET-42": Enforcement.ADVISORY,  # Lambda VPC attachment: hygiene, the store's own rules guard it
+    "FERPA-ENC-44": Enforcement.ADVISORY,  # account-wide EBS default encryption: each volume is judged itself
+    "FERPA-ENC-70": Enforcement.ADVISORY,  # SageMaker notebooks: hygiene (issue 13 §2)
+    "FERPA-NET-63": Enforcement.ADVISORY,  # SageMaker notebooks: hygiene (issue 13 §2)
+}
+
+
 def test_headline_families_are_mandatory_and_others_advisory() -> None:
     for m in (r.meta for r in all_rules()):
-        if m.family in HEADLINE:
+        if m.id in ENFORCEMENT_BY_DESIGN:
+            assert m.enforcement is ENFORCEMENT_BY_DESIGN[m.id], m.id
+        elif m.family in HEADLINE:
             assert m.enforcement is Enforcement.MANDATORY, m.id
-        elif m.id != "FERPA-IAM-02":  # a plain-text database password is mandatory by design
+        else:
             assert m.enforcement is Enforcement.ADVISORY, m.id
 
 

@@ -1,17 +1,22 @@
 """Child-process entry: run ONE Pulumi Python program under Pulumi's mock runtime.
 
-Launched by `ferpaguard.sources.program` as a script (`python _mockrun.py`), so
-that nothing of ferpaguard is importable by, or imported into, the program.
-Reads a JSON job on stdin; writes one JSON result to the ORIGINAL stdout.
-What the program prints or logs is captured (secrets redacted) and returned in
-the result as `log`, so it can never corrupt the result or reach the terminal.
+Launched by `ferpaguard.sources.program` as a script (`python _mockrun.py FD`)
+with the PROJECT's interpreter, so it may import only the standard library and
+pulumi (with its protobuf and grpc); nothing of ferpaguard is importable by the
+program. Every use of SDK internals lives in `_sdkcompat.py`, data-source
+answers in `_fakedata.py`.
 
-Self-contained on purpose: stdlib, orjson, pulumi and protobuf only.
+Reads a JSON job on stdin; writes one JSON result to file descriptor FD.
+What the program prints or logs is captured (secrets redacted) and returned in
+the result as `log`. The result's `error.kind` says whose fault a failure is:
+`program`, `environment` (the interpreter lacks a usable pulumi) or `internal`
+(ferpaguard's own harness).
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import os
 import sys
 import time
@@ -20,25 +25,21 @@ from typing import Any
 _STARTED = time.perf_counter()
 # A one-shot process that builds thousands of SDK classes: cyclic GC passes only cost time here.
 gc.disable()
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-FAKE_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
 
-def engine_urn(stack: str, project: str, parent_urn: str, type_: str, name: str) -> str:
-    """The URN the engine builds: the parent's qualified type chain joined by `$`,
-    except below the root stack, whose type never appears in a child's URN."""
-    if parent_urn:
-        parent_type = parent_urn.split("::")[2]
-        if parent_type != ROOT_STACK_TYPE:
-            type_ = f"{parent_type}${type_}"
-    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+def display_class(cls: type) -> str:
+    """`pulumi_aws.apigateway.vpc_link.VpcLink` -> `aws.apigateway.VpcLink`."""
+    parts = cls.__module__.split(".")
+    if parts[0].startswith("pulumi_"):
+        return ".".join([parts[0][len("pulumi_"):], *parts[1:-1], cls.__name__])
+    return f"{cls.__module__}.{cls.__name__}"
 
 
 def secret_strings(value: Any, inside_secret: bool = False) -> set[str]:
     """Every string found inside a secret wrapper of a wire-form value."""
+    from _sdkcompat import SECRET_SIG, SECRET_SIG_KEY
+
     found: set[str] = set()
     if isinstance(value, dict):
         is_secret = value.get(SECRET_SIG_KEY) == SECRET_SIG
@@ -53,82 +54,6 @@ def secret_strings(value: Any, inside_secret: bool = False) -> set[str]:
     return found
 
 
-def policy_document(args: dict[str, Any]) -> dict[str, Any]:
-    """aws.iam.get_policy_document rendered offline, so IAM rules can read a real document."""
-    import hashlib
-    import json
-
-    statements = []
-    for given in args.get("statements") or []:
-        statement: dict[str, Any] = {"Effect": given.get("effect") or "Allow"}
-        if given.get("sid"):
-            statement["Sid"] = given["sid"]
-        for source, target in (
-            ("actions", "Action"),
-            ("notActions", "NotAction"),
-            ("resources", "Resource"),
-            ("notResources", "NotResource"),
-        ):
-            if given.get(source):
-                statement[target] = given[source]
-        for source, target in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
-            if given.get(source):
-                principal: dict[str, Any] = {}
-                for entry in given[source]:
-                    principal.setdefault(entry.get("type"), []).extend(entry.get("identifiers") or [])
-                statement[target] = principal
-        if given.get("conditions"):
-            condition: dict[str, Any] = {}
-            for entry in given["conditions"]:
-                condition.setdefault(entry.get("test"), {})[entry.get("variable")] = entry.get("values")
-            statement["Condition"] = condition
-        statements.append(statement)
-    document = {"Version": args.get("version") or "2012-10-17", "Statement": statements}
-    text = json.dumps(document, indent=2)
-    minified = json.dumps(document, separators=(",", ":"))
-    return {"json": text, "minifiedJson": minified, "id": hashlib.sha256(minified.encode()).hexdigest()[:16]}
-
-
-def invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
-    """Plausible fake answers for the common AWS data sources; `{}` for everything else."""
-    if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {
-            "accountId": FAKE_ACCOUNT,
-            "arn": f"arn:aws:iam::{FAKE_ACCOUNT}:user/ferpaguard-gate",
-            "userId": "AIDAFERPAGUARDGATE0000",
-            "id": FAKE_ACCOUNT,
-        }
-    if token == "aws:index/getRegion:getRegion":
-        return {
-            "name": region,
-            "region": region,
-            "id": region,
-            "endpoint": f"ec2.{region}.amazonaws.com",
-            "description": region,
-        }
-    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return {
-            "names": [f"{region}{zone}" for zone in "abc"],
-            "zoneIds": [f"az-{zone}" for zone in "123"],
-            "groupNames": [region],
-            "id": region,
-            "state": "available",
-        }
-    if token == "aws:index/getPartition:getPartition":
-        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws", "id": "aws"}
-    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
-        return policy_document(args)
-    return {}
-
-
-def display_class(cls: type) -> str:
-    """`pulumi_aws.apigateway.vpc_link.VpcLink` -> `aws.apigateway.VpcLink`."""
-    parts = cls.__module__.split(".")
-    if parts[0].startswith("pulumi_"):
-        return ".".join([parts[0].removeprefix("pulumi_"), *parts[1:-1], cls.__name__])
-    return f"{cls.__module__}.{cls.__name__}"
-
-
 def run(job: dict[str, Any]) -> dict[str, Any]:
     import asyncio
     import concurrent.futures
@@ -136,10 +61,8 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     import logging
     import runpy
 
-    from google.protobuf.json_format import MessageToDict
-    from pulumi.runtime import mocks, set_all_config
-    from pulumi.runtime.settings import configure
-    from pulumi.runtime.stack import run_in_stack
+    import _fakedata
+    import _sdkcompat
 
     imported = time.perf_counter()
     project: str = job["project"]
@@ -148,73 +71,13 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     config: dict[str, str] = job["config"]
     region = config.get("aws:region") or DEFAULT_REGION
 
-    class GateMocks(mocks.Mocks):
-        def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-            # Preview: no id, only the inputs come back, so every provider-computed output is unknown.
-            return (None if preview else f"{args.name}-id"), dict(args.inputs)
+    def answer(token: str, args: dict[str, Any], fields: dict[str, Any] | None) -> dict[str, Any]:
+        return _fakedata.answer(token, args, region, fields)
 
-        def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
-            return invoke_result(args.token, args.args, region)
-
-    class RecordingMonitor(mocks.MockMonitor):
-        def __init__(self) -> None:
-            super().__init__(GateMocks())
-            self.records: list[dict[str, Any]] = []
-            self.stack_outputs: dict[str, Any] = {}
-
-        def make_urn(self, parent: str, type_: str, name: str) -> str:
-            return engine_urn(stack, project, parent, type_, name)
-
-        def _record(self, request: Any, props: Any, id_: str | None, custom: bool, read: bool = False) -> dict:
-            record = {
-                "urn": self.make_urn(request.parent, request.type, request.name),
-                "type": request.type,
-                "name": request.name,
-                "props": MessageToDict(props),
-                "parent": request.parent or None,
-                # The SDK builds these from sets, whose order changes with each process: sort them.
-                "dependencies": sorted(getattr(request, "dependencies", ())),
-                "propertyDependencies": {
-                    key: sorted(deps.urns) for key, deps in getattr(request, "propertyDependencies", {}).items()
-                },
-                "provider": request.provider or None,
-                "id": id_,
-                "custom": custom,
-                "read": read,
-            }
-            self.records.append(record)
-            return record
-
-        def RegisterResource(self, request: Any) -> Any:
-            record = self._record(request, request.object, None, bool(request.custom))
-            response = super().RegisterResource(request)
-            if response.id and not preview:
-                record["id"] = response.id
-            return response
-
-        def ReadResource(self, request: Any) -> Any:
-            self._record(request, request.properties, request.id or None, True, read=True)
-            return super().ReadResource(request)
-
-        def RegisterResourceOutputs(self, request: Any) -> Any:
-            if request.urn.split("::")[2] == ROOT_STACK_TYPE:
-                self.stack_outputs = MessageToDict(request.outputs)
-            return super().RegisterResourceOutputs(request)
-
-    set_all_config(config, job["secret_keys"])
-    monitor = RecordingMonitor()
-    construction = ConstructionOrder(stack, project)
-    construction.install()
-    configure(
-        mocks.MockSettings(
-            monitor=monitor,
-            engine=mocks.MockEngine(logging.getLogger("pulumi-program")),
-            project=project,
-            stack=stack,
-            dry_run=preview,
-            organization="organization",
-        )
-    )
+    monitor = _sdkcompat.make_monitor(stack, project, preview, answer)
+    observer = _sdkcompat.Observer(stack, project, monitor)
+    observer.install()
+    _sdkcompat.configure_mocks(monitor, project, stack, preview, config, job["secret_keys"])
 
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     loop = asyncio.new_event_loop()
@@ -235,82 +98,43 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     real_stdout, real_stderr = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = captured
     try:
-        loop.run_until_complete(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+        _sdkcompat.run_program_in_stack(loop, lambda: runpy.run_path(program, run_name="__main__"))
     except SystemExit as exc:
-        error = {"message": f"{job['main_display']}: the program called sys.exit({exc.code!r})"}
+        error = {"kind": "program", "message": f"{job['main_display']}: the program called sys.exit({exc.code!r})"}
     except Exception as exc:  # noqa: BLE001 - every program failure becomes one line
-        error = {"message": describe_failure(exc, job["workdir"], job["main_display"])}
+        error = {"kind": "program", **describe_failure(exc, job["workdir"], job["main_display"])}
     finally:
         sys.stdout, sys.stderr = real_stdout, real_stderr
     ran = time.perf_counter()
+    if monitor.faults:
+        error = {"kind": "internal", "message": monitor.faults[0]}
     if error is None:
         error = duplicate_urn_error(monitor.records, job["main_display"])
 
     for record in monitor.records:
-        if record["type"] == ROOT_STACK_TYPE:
+        if record["type"] == _sdkcompat.ROOT_STACK_TYPE:
             record["outputs"] = monitor.stack_outputs
-    monitor.records.sort(key=construction.position)
-    secrets: set[str] = set(job["secret_values"])
+    monitor.records.sort(key=observer.position)
+    secrets: set[str] = set(job["secret_values"]) | observer.secret_values
     for record in monitor.records:
         secrets |= secret_strings(record["props"]) | secret_strings(record.get("outputs", {}))
+    secret_keys = observer.secret_keys | {key for key, value in config.items() if value in secrets}
+    secrets |= {value for key, value in config.items() if key in secret_keys}
     if error is not None:
-        error["message"] = redact_text(error["message"], secrets | set(job.get("override_values", ())))
+        error["message"] = redact_text(error["message"], secrets)
     return {
         "ok": error is None,
         "error": error,
         "resources": monitor.records,
         "log": redact_text(captured.getvalue(), secrets),
-        # Plain config values that the program turned into secrets (Config.require_secret).
-        "secret_config_keys": sorted(key for key, value in config.items() if value in secrets),
+        # Plain config values that the program read or turned into secrets (Config.require_secret).
+        "secret_config_keys": sorted(secret_keys),
         "timings": {
             "child_start": imported - _STARTED,
             "program": ran - imported,
             "capture": time.perf_counter() - ran,
         },
     }
-
-
-class ConstructionOrder:
-    """The order in which the program constructed its resources.
-
-    Registrations reach the monitor asynchronously, so their arrival order
-    changes from run to run; construction order is the program's own order and
-    is reproducible. It is observed where the SDK hands a new resource over for
-    registration, with the URN the engine will give it.
-    """
-
-    def __init__(self, stack: str, project: str) -> None:
-        self.stack, self.project = stack, project
-        self.urns: dict[int, str] = {}
-        self.keep: list[Any] = []
-        self.index: dict[str, int] = {}
-
-    def install(self) -> None:
-        import inspect
-
-        import pulumi.resource as sdk_resource
-        from pulumi.runtime.settings import get_root_resource
-
-        def observed(original: Any) -> Any:
-            signature = inspect.signature(original)
-
-            def hand_over(res: Any, ty: str, name: str, *args: Any, **kwargs: Any) -> Any:
-                opts = signature.bind(res, ty, name, *args, **kwargs).arguments.get("opts")
-                parent = getattr(opts, "parent", None) or get_root_resource()
-                parent_urn = self.urns.get(id(parent), "") if parent is not None and parent is not res else ""
-                urn = engine_urn(self.stack, self.project, parent_urn, ty, name)
-                self.urns[id(res)] = urn
-                self.keep.append(res)
-                self.index.setdefault(urn, len(self.index))
-                return original(res, ty, name, *args, **kwargs)
-
-            return hand_over
-
-        sdk_resource.register_resource = observed(sdk_resource.register_resource)
-        sdk_resource.read_resource = observed(sdk_resource.read_resource)
-
-    def position(self, record: dict[str, Any]) -> int:
-        return self.index.get(record["urn"], len(self.index))
 
 
 def duplicate_urn_error(records: list[dict[str, Any]], main_display: str) -> dict[str, Any] | None:
@@ -320,7 +144,8 @@ def duplicate_urn_error(records: list[dict[str, Any]], main_display: str) -> dic
         if record["read"]:
             continue
         if record["urn"] in seen:
-            return {"message": f"{main_display}: duplicate resource URN {record['urn']}: "
+            return {"kind": "program",
+                    "message": f"{main_display}: duplicate resource URN {record['urn']}: "
                                f"two resources of type {record['type']} are named {record['name']!r}"}
         seen.add(record["urn"])
     return None
@@ -342,7 +167,7 @@ def _frames(exc: BaseException) -> list[Any]:
 def _program_location(exc: BaseException, workdir: str) -> str | None:
     """`file:line` of the innermost frame that belongs to the program, not to a library or to us."""
     libraries = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    own = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    own = os.path.dirname(os.path.realpath(__file__))
     chain: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in chain:
@@ -359,7 +184,7 @@ def _program_location(exc: BaseException, workdir: str) -> str | None:
     return None
 
 
-def _unexpected_keyword(exc: TypeError) -> str | None:
+def _unexpected_keyword(exc: TypeError) -> dict[str, Any] | None:
     """The seed's failure: a resource class given an argument it does not have."""
     import difflib
     import inspect
@@ -384,35 +209,131 @@ def _unexpected_keyword(exc: TypeError) -> str | None:
         close = difflib.get_close_matches(argument, known, n=1)
         if close:
             text += f" (did you mean '{close[0]}'?)"
-    return text
+    package = cls.__module__.split(".")[0]
+    return {"detail": text, "misuse": {"package": package.replace("_", "-"), "class": display_class(cls),
+                                        "argument": argument}}
 
 
-def describe_failure(exc: Exception, workdir: str, main_display: str) -> str:
-    """One line: `<file>:<line>: <what went wrong>`; Pulumi's own errors (RunError) keep their message."""
+def _sdk_assertion(exc: AssertionError) -> str:
+    """The SDK's type assertions quote the value (a repr, maybe a secret): say what it expected instead."""
+    import re
+
+    match = re.search(
+        r"expected a value of type `(?:<class ')?([\w.\[\], ]+?)(?:'>)?` but got a value of type "
+        r"`(?:<class ')?([\w.]+)(?:'>)?`(?: at resource `([^`]*)`)?(?:, property `([^`]*)`)?",
+        str(exc),
+    )
+    if match:
+        expected, got, resource, prop = match.groups()
+        where = ", ".join(part for part in (f"resource {resource!r}" if resource else "",
+                                           f"property {prop!r}" if prop else "") if part)
+        return f"the pulumi SDK expected a {expected}, got a {got}" + (f" ({where})" if where else "")
+    frames = _frames(exc)
+    origin = os.path.basename(frames[-1][0].f_code.co_filename) if frames else "the SDK"
+    return f"the pulumi SDK rejected a value (AssertionError in {origin})"
+
+
+def describe_failure(exc: Exception, workdir: str, main_display: str) -> dict[str, Any]:
+    """`message`: one line, `<file>:<line>: <what went wrong>`; Pulumi's own errors (RunError) keep their
+    message. `misuse`: the package, class and argument of an unexpected keyword, when that was the failure."""
     from pulumi import RunError
 
     location = _program_location(exc, workdir) or main_display
-    detail = _unexpected_keyword(exc) if isinstance(exc, TypeError) else None
-    if detail is None:
+    found = _unexpected_keyword(exc) if isinstance(exc, TypeError) else None
+    if found is not None:
+        detail, misuse = found["detail"], found["misuse"]
+    elif isinstance(exc, AssertionError):
+        detail, misuse = _sdk_assertion(exc), None
+    else:
         message = str(exc).strip()
         detail = message if isinstance(exc, RunError) else f"{type(exc).__name__}: {message}".rstrip(": ")
-    return " ".join(f"{location}: {detail}".split())
+        misuse = None
+    result: dict[str, Any] = {"message": " ".join(f"{location}: {detail}".split())}
+    if misuse:
+        result["misuse"] = misuse
+    return result
+
+
+def environment() -> dict[str, Any]:
+    import _sdkcompat
+
+    return {
+        "python": _sdkcompat.python_version(),
+        "interpreter": sys.executable,
+        "pulumi": _sdkcompat.package_version("pulumi"),
+        "pulumi-aws": _sdkcompat.package_version("pulumi_aws"),
+    }
+
+
+def _internal(exc: BaseException) -> dict[str, Any]:
+    import traceback
+
+    here = os.path.dirname(os.path.realpath(__file__))
+    where = "harness"
+    for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        if os.path.dirname(os.path.realpath(frame.f_code.co_filename)) == here:
+            where = f"{os.path.basename(frame.f_code.co_filename)}:{line}"
+            break
+    return {"ok": False, "error": {"kind": "internal", "message": f"{type(exc).__name__} in {where}"}}
+
+
+def execute(job: dict[str, Any]) -> dict[str, Any]:
+    try:
+        import _sdkcompat
+        import pulumi  # noqa: F401
+
+        _sdkcompat.check_sdk()
+    except ImportError as exc:
+        return {"ok": False, "error": {"kind": "environment", "message": f"cannot import {exc.name or 'pulumi'}"}}
+    except _sdkcompat.UnsupportedSdk as exc:
+        return {"ok": False, "error": {"kind": "environment", "message": str(exc)}}
+    try:
+        return run(job)
+    except Exception as exc:  # noqa: BLE001 - a fault of the harness itself, outside the program
+        return _internal(exc)
+
+
+def end_with_the_gate(gate_pid: int) -> None:
+    """Linux: if the gate dies without a chance to clean up (SIGKILL), end this process group too.
+    `gate_pid` 0: not started from the gate's main thread, whose end would end us too early."""
+    import signal
+
+    def end_group(signum: int, frame: Any) -> None:
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, end_group)
+    if gate_pid and sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+        except (OSError, AttributeError):
+            return
+    if gate_pid and os.getppid() != gate_pid:
+        end_group(signal.SIGTERM, None)
 
 
 def main() -> int:
-    import orjson
-
-    result_fd = os.dup(1)
+    result_fd, gate_pid = int(sys.argv[-1]), int(sys.argv[-2])
+    end_with_the_gate(gate_pid)
+    os.set_inheritable(result_fd, False)
     sys.stdout.flush()
+    # Whatever writes to file descriptor 1 (the program's subprocesses too) goes to the log, not the result.
     os.dup2(2, 1)
-    job = orjson.loads(sys.stdin.buffer.read())
-    os.chdir(job["workdir"])
-    payload = orjson.dumps(run(job))
+    try:
+        job = json.loads(sys.stdin.buffer.read())
+        os.chdir(job["workdir"])
+        result = execute(job)
+        result["environment"] = environment()
+        payload = json.dumps(result).encode()
+    except Exception as exc:  # noqa: BLE001 - a fault of the harness itself, outside the program
+        payload = json.dumps(_internal(exc)).encode()
     with os.fdopen(result_fd, "wb") as out:
         out.write(payload)
     sys.stdout.flush()
     sys.stderr.flush()
-    # Skip interpreter teardown (thread pools, gRPC leftovers): the result is written.
+    # Skip interpreter teardown (thread pools, gRPC leftovers, the program's threads): the result is written.
     os._exit(0)
 
 

@@ -5,6 +5,9 @@ What the gate sees, and how it differs from a real `pulumi preview`:
 - The program runs in a fresh child process (`_mockrun.py`), cwd = the project
   directory and the main program's directory first on sys.path, as Pulumi's
   Python language host runs it; two runs never share Pulumi's global state.
+  The child leads a process group of its own (`child.py`): when it finishes,
+  times out (`timeout`, default 300 s) or the gate is stopped, the whole group
+  is killed, so nothing the program started outlives the run.
 - Inputs are the RegisterResource request's properties in engine wire form
   (camelCase keys, secret wrappers, the unknown sentinel). Numbers arrive as
   floats (protobuf Struct), as the engine sends them to analyzers. Provider
@@ -20,10 +23,22 @@ What the gate sees, and how it differs from a real `pulumi preview`:
   arrival order varies from run to run); `Resource.get` lookups are returned
   apart, as `read_resources`. Resources without an explicit provider have
   `provider=None` (the engine would name its default provider).
-- Data sources get fake answers: account 123456789012, partition aws, the
-  region from `aws:region` (default us-east-1), zones <region>a/b/c, and
-  `aws.iam.get_policy_document` rendered to a real IAM JSON document; every
-  other invoke returns an empty result.
+- A resource passed as an input (`role=role`) arrives as the engine hands it
+  to analyzers: a custom resource as its id (unknown in a preview), a
+  component as its URN. Inputs whose declared output is a string but which
+  were given as objects (a policy document dict) come back as JSON text.
+- Data sources get fake answers (`_fakedata.py`): account 123456789012,
+  partition aws, the region from `aws:region` (default us-east-1), zones
+  <region>a/b/c, `aws.iam.get_policy_document` rendered to a real IAM JSON
+  document (with the unknown sentinel where an argument is unknown), AMIs,
+  zones, VPCs and subnets; every other invoke gets a value of each declared
+  result field's type, so no required input is left empty.
+- Components whose children a provider plugin builds (`remote=True`: awsx,
+  eks) cannot be expanded offline: their records say `remote: true` and the
+  run carries a note; their outputs are unknown.
+- The program runs with the project's own Python environment (see
+  `environment.py`), or ferpaguard's when the project has none; its pulumi SDK
+  must be 3.100 or newer (`_sdkcompat.OLDEST_SDK`).
 - Configuration comes from Pulumi.yaml (`config:` values and defaults),
   Pulumi.<stack>.yaml and `config_overrides` (which win), with keys without a
   namespace put in the project's. `secure:` values are ciphertext that cannot
@@ -36,22 +51,30 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 import yaml
 
+from ferpaguard.sources._sdkcompat import NEWEST_SDK, release
+from ferpaguard.sources.child import ChildGroup
+from ferpaguard.sources.environment import (
+    EnvironmentError_,
+    Interpreter,
+    declared_pins,
+    find_interpreter,
+    pin_excludes,
+)
 from policies.model import Resource
 
 CHILD_SCRIPT = Path(__file__).with_name("_mockrun.py")
 REDACTED = "[secret]"
 DEFAULT_TIMEOUT = 300.0
+"""Seconds a program may run (`ferpaguard gate --timeout`)."""
 
 
 class ProgramError(Exception):
@@ -60,6 +83,13 @@ class ProgramError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class HarnessError(ProgramError):
+    """A fault in ferpaguard's own mock harness, not in the program."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"ferpaguard internal error (mock harness, not your program): {detail}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +108,12 @@ class ProgramRun:
     log: str = ""
     """What the program printed or logged (secrets redacted)."""
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """What the verdict cannot cover (remote components) and how the program was run."""
+    remote_components: tuple[str, ...] = ()
+    """URNs of components whose children a provider plugin builds: not expanded offline."""
+    environment: Mapping[str, Any] = field(default_factory=dict)
+    """The interpreter that ran the program and its pulumi / pulumi-aws versions."""
 
     @property
     def stack_outputs(self) -> Mapping[str, Any]:
@@ -96,6 +132,7 @@ class Project:
     """What the language host hands to runpy: the main directory or file."""
     defaults: dict[str, str]
     stack_config_dir: Path
+    runtime_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +165,8 @@ def load_project(program_dir: Path) -> Project:
         if _project_default(value) is not None
     }
     stack_config_dir = (program_dir / str(document.get("stackConfigDir") or ".")).resolve()
-    return Project(name, pulumi_yaml, program_file, run_target, defaults, stack_config_dir)
+    options = _mapping(runtime.get("options")) if isinstance(runtime, Mapping) else {}
+    return Project(name, pulumi_yaml, program_file, run_target, defaults, stack_config_dir, dict(options))
 
 
 def default_stack(config_dir: Path) -> str:
@@ -172,9 +210,10 @@ def run_program(
     config_overrides: Mapping[str, str] = {},
     preview: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
+    python: Path | None = None,
 ) -> ProgramRun:
     """Run the program and wait for it; see `start_program` to overlap the run with other work."""
-    return start_program(program_dir, stack, config_overrides, preview).wait(timeout)
+    return start_program(program_dir, stack, config_overrides, preview, python).wait(timeout)
 
 
 def start_program(
@@ -182,13 +221,21 @@ def start_program(
     stack: str | None = None,
     config_overrides: Mapping[str, str] = {},
     preview: bool = True,
+    python: Path | None = None,
 ) -> PendingRun:
-    """Check the project and start its run in a child process; project errors raise here."""
+    """Check the project and start its run in a child process; project errors raise here.
+
+    `python`: the interpreter (or environment directory) to run it with; by default the
+    project's own environment, else ferpaguard's."""
     started = time.perf_counter()
     program_dir = Path(program_dir).resolve()
     if not program_dir.is_dir():
         raise ProgramError(f"{program_dir}: no such program directory")
     project = load_project(program_dir)
+    try:
+        interpreter = find_interpreter(program_dir, project.runtime_options, python)
+    except EnvironmentError_ as error:
+        raise ProgramError(str(error)) from None
     stack_name = (stack or default_stack(project.stack_config_dir)).rsplit("/", 1)[-1]
     config = load_stack_config(project, stack_name, config_overrides)
     job = {
@@ -198,69 +245,107 @@ def start_program(
         "config": config.values,
         "secret_keys": sorted(config.secret_keys),
         "secret_values": [v for k, v in config.values.items() if k in config.secret_keys],
-        # `--config` is how users pass secrets offline; a program may read one with require_secret
-        # and fail before any resource holds it, so error text is redacted of all of them.
-        "override_values": sorted({str(v) for v in config_overrides.values()}),
         "workdir": str(program_dir),
         "program": str(project.run_target),
         "program_path_dir": str(project.run_target if project.run_target.is_dir() else project.run_target.parent),
         "main_display": _shown(project.program_file, program_dir),
     }
-    return PendingRun(project, stack_name, config, job, started)
+    return PendingRun(project, stack_name, config, job, started, interpreter)
 
 
 class PendingRun:
-    """A program running in its own child process."""
+    """A program running in its own child process group."""
 
-    def __init__(self, project: Project, stack: str, config: StackConfig, job: dict[str, Any], started: float) -> None:
+    def __init__(
+        self,
+        project: Project,
+        stack: str,
+        config: StackConfig,
+        job: dict[str, Any],
+        started: float,
+        interpreter: Interpreter,
+    ) -> None:
         self._project, self._stack, self._config, self._job, self._started = project, stack, config, job, started
+        self._interpreter = interpreter
         env = dict(os.environ)
         env["PULUMI_CONFIG"] = json.dumps(config.values)
         env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(job["secret_keys"])
-        job_reader, job_writer = os.pipe()
+        # Linux ties the child's life to the thread that starts it: only the main thread's lasts as long as the gate.
+        watched = os.getpid() if threading.current_thread() is threading.main_thread() else 0
+        argv = [str(interpreter.path), "-X", "utf8", str(CHILD_SCRIPT), str(watched)]
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, str(CHILD_SCRIPT)],
-                stdin=job_reader,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=job["workdir"],
-                env=env,
-            )
-        finally:
-            os.close(job_reader)
-        # The child reads its job first thing, so this never waits for long.
-        with os.fdopen(job_writer, "wb") as job_pipe:
-            job_pipe.write(orjson.dumps(job))
+            self._child = ChildGroup(argv, json.dumps(job).encode(), Path(job["workdir"]), env)
+        except OSError as error:
+            raise ProgramError(f"{interpreter.path}: cannot start the program's Python: {error.strerror}") from None
 
     def cancel(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.communicate()
+        """End the program and everything it started (idempotent)."""
+        self._child.end()
 
     def wait(self, timeout: float = DEFAULT_TIMEOUT) -> ProgramRun:
         main_display = self._job["main_display"]
-        try:
-            stdout, stderr = self._process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.cancel()
-            raise ProgramError(f"{main_display}: the program did not finish within {timeout:g} s") from None
-        try:
-            result: dict[str, Any] = orjson.loads(stdout)
-        except orjson.JSONDecodeError:
-            lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+        if not self._child.wait(timeout):
+            raise ProgramError(
+                f"{main_display}: the program did not finish within {timeout:g} s (--timeout); stopped it"
+            )
+        if self._child.stopped_by:
+            raise ProgramError(f"{main_display}: the program was stopped by {self._child.stopped_by}")
+        raw = self._child.result()
+        if not raw:
+            lines = [line.strip() for line in self._child.log().splitlines() if line.strip()]
             last = _redact_config(lines[-1], self._job) if lines else "no output"
             raise ProgramError(
-                f"{main_display}: the program process ended abnormally (exit {self._process.returncode}): {last}"
-            ) from None
-        if not result["ok"]:
-            raise ProgramError(_missing_config_hint(result["error"]["message"], self._config.undecryptable))
+                f"{main_display}: the program process ended abnormally (exit {self._child.returncode}): {last}"
+            )
+        try:
+            result: dict[str, Any] = json.loads(raw)
+            error = result["error"]
+            ok = result["ok"]
+        except (ValueError, KeyError, TypeError):
+            raise HarnessError(f"the mock run's result is unreadable ({len(raw)} bytes)") from None
+        environment = result.get("environment") or {}
+        if not ok:
+            raise self._failure(error, environment)
+        try:
+            return self._run(result, environment)
+        except (KeyError, TypeError, AttributeError) as fault:
+            raise HarnessError(f"the mock run's result has an unexpected shape ({type(fault).__name__})") from None
+
+    def _failure(self, error: Mapping[str, Any], environment: Mapping[str, Any]) -> ProgramError:
+        kind, message = error.get("kind"), str(error.get("message"))
+        if kind == "internal":
+            return HarnessError(message)
+        if kind == "environment":
+            return ProgramError(f"{self._interpreter.path} ({self._interpreter.origin}): {message}")
+        message = _missing_config_hint(message, self._config.undecryptable)
+        misuse = error.get("misuse")
+        if isinstance(misuse, Mapping):
+            message += self._version_hint(misuse, environment)
+        return ProgramError(message)
+
+    def _version_hint(self, misuse: Mapping[str, Any], environment: Mapping[str, Any]) -> str:
+        """Say which package version rejected the argument, and whether the project asked for another."""
+        package = str(misuse.get("package"))
+        ran = environment.get(package)
+        if not ran:
+            return ""
+        if not self._interpreter.is_own:
+            return f" ({package} {ran} in the project's environment)"
+        pin = declared_pins(self._project.pulumi_yaml.parent).get(package)
+        if pin is not None and pin_excludes(pin[0], ran):
+            return (f"; your project asks for {package}{pin[0]} ({pin[1]}) but has no environment, so the gate ran "
+                    f"its own {package} {ran}: create the project's environment or pass --python")
+        return f" ({package} {ran}: ferpaguard's own, the project has no environment)"
+
+    def _run(self, result: Mapping[str, Any], environment: Mapping[str, Any]) -> ProgramRun:
         duration = time.perf_counter() - self._started
         config = self._config
         secret_keys = config.secret_keys | set(result.get("secret_config_keys", ()))
+        records = result["resources"]
+        remote = tuple(r["urn"] for r in records if r.get("remote"))
         return ProgramRun(
-            resources=[_resource(record) for record in result["resources"] if not record.get("read")],
-            read_resources=[_resource(record) for record in result["resources"] if record.get("read")],
+            resources=[_resource(record) for record in records if not record.get("read")],
+            read_resources=[_resource(record) for record in records if record.get("read")],
             project=self._project.name,
             stack=self._stack,
             program_file=self._project.program_file,
@@ -270,14 +355,31 @@ class PendingRun:
             undecryptable=config.undecryptable,
             log=result.get("log", ""),
             timings=result.get("timings", {}) | {"total": duration},
+            notes=self._notes(remote, environment),
+            remote_components=remote,
+            environment=dict(environment),
         )
+
+    def _notes(self, remote: tuple[str, ...], environment: Mapping[str, Any]) -> list[str]:
+        notes = []
+        if self._interpreter.note:
+            notes.append(f"{self._interpreter.note}; ran with ferpaguard's own Python "
+                         f"(pulumi {environment.get('pulumi')}, pulumi-aws {environment.get('pulumi-aws')})")
+        sdk = str(environment.get("pulumi") or "")
+        if sdk and release(sdk) > NEWEST_SDK:
+            notes.append(f"pulumi {sdk} is newer than the newest SDK the gate is tested with "
+                         f"({'.'.join(map(str, NEWEST_SDK))}); its mock harness checked the internals it uses")
+        for urn in remote:
+            notes.append(f"{urn}: a component whose resources a provider plugin builds (remote); they cannot "
+                         "be built offline, so its status is unknown: check it with `pulumi preview --policy-pack`")
+        return notes
 
 
 def _redact_config(text: str, job: Mapping[str, Any]) -> str:
-    """Text from a crashed program with every secret and `--config` value (3+ characters) replaced."""
-    for value in sorted({*job["secret_values"], *job["override_values"]}, key=len, reverse=True):
+    """Text from a crashed program with every secret config value (3+ characters) replaced."""
+    for value in sorted(set(job["secret_values"]), key=len, reverse=True):
         if len(value) >= 3:
-            text = text.replace(value, "[secret]")
+            text = text.replace(value, REDACTED)
     return text
 
 

@@ -59,12 +59,21 @@ class ProgramSource:
 
     command = "gate"
 
-    def __init__(self, program_dir: Path, *, stack: str | None, config: Mapping[str, str]) -> None:
-        from ferpaguard.sources.program import ProgramError, start_program
+    def __init__(
+        self,
+        program_dir: Path,
+        *,
+        stack: str | None,
+        config: Mapping[str, str],
+        python: Path | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        from ferpaguard.sources.program import DEFAULT_TIMEOUT, ProgramError, start_program
 
         self.program_dir = program_dir
+        self.timeout = timeout or DEFAULT_TIMEOUT
         try:
-            self._pending: PendingRun = start_program(program_dir, stack=stack, config_overrides=config)
+            self._pending: PendingRun = start_program(program_dir, stack=stack, config_overrides=config, python=python)
         except ProgramError as error:
             raise UserError(str(error)) from None
 
@@ -75,13 +84,13 @@ class ProgramSource:
         from ferpaguard.sources.program import ProgramError
 
         try:
-            program = self._pending.wait()
+            program = self._pending.wait(self.timeout)
         except ProgramError as error:
             raise UserError(str(error)) from None
         digest = hashlib.sha256(program.pulumi_yaml.read_bytes()).hexdigest()
         stack_name = f"{program.project}/{program.stack}"
         ref = InputRef(path=display_path(program.pulumi_yaml), sha256=digest, kind="program", stack=stack_name)
-        return [StackInput(ref, stack_name, program.resources, use_outputs=False)]
+        return [StackInput(ref, stack_name, program.resources, use_outputs=False, notes=list(program.notes))]
 
     def close(self) -> None:
         self._pending.cancel()

@@ -1,4 +1,5 @@
-from policies.checks import require_true, shown
+from policies.cache_checks import require_transit_encryption
+from policies.checks import shown
 from policies.model import Outcome, Resource, Status, fail, unknown
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, get
@@ -8,9 +9,7 @@ RULE_ID = "FERPA-TLS-01"
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
     props = resource.props
-    enabled = require_true(
-        props, "transitEncryptionEnabled", "clients may talk to the cache in plaintext (AWS's default is off)"
-    )
+    enabled = require_transit_encryption(props)
     if any(outcome.status is Status.FAIL for outcome in enabled):
         return enabled
     mode = get(props, "transitEncryptionMode")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,8 @@ def test_unexpected_keyword_names_file_line_and_argument() -> None:
         run_program(PROGRAMS / "typo")
     assert raised.value.message == (
         "infra/api.py:5: aws.apigateway.VpcLink got an unexpected keyword argument 'target_arns'"
-        " (did you mean 'target_arn'?)"
+        f" (did you mean 'target_arn'?) (pulumi-aws {version('pulumi-aws')}: ferpaguard's own, the project has no"
+        " environment)"
     )
 
 
@@ -274,7 +276,7 @@ def test_a_process_that_dies_or_hangs_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ProgramError, match=r"^__main__\.py: the program process ended abnormally \(exit 3\)"):
         run_program(tmp_path)
     (tmp_path / "__main__.py").write_text("import time\n\ntime.sleep(60)\n")
-    with pytest.raises(ProgramError, match=r"^__main__\.py: the program did not finish within 0\.5 s$"):
+    with pytest.raises(ProgramError, match=r"^__main__\.py: the program did not finish within 0\.5 s \(--timeout\)"):
         run_program(tmp_path, timeout=0.5)
 
 

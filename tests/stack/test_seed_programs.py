@@ -20,7 +20,10 @@ def run(name: str) -> Run:
 
 def test_every_program_directory_is_a_pulumi_python_project() -> None:
     directories = sorted(p for p in PROGRAMS.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
-    assert len(directories) == 10
+    seed_programs = {"target_arns", "deployment_stage_name", "vpclink_to_alb", "http_proxy_public_alb",
+                     "unencrypted_redis", "public_aurora", "missing_flow_logs", "plaintext_db_password",
+                     "no_backups", "wildcard_iam"}
+    assert seed_programs <= {d.name for d in directories}
     for directory in directories:
         project = (directory / "Pulumi.yaml").read_text()
         assert "runtime:" in project and "name: python" in project, directory.name

@@ -1,0 +1,16 @@
+from policies.data_checks import require_encrypted_cmk
+from policies.model import Outcome, Resource
+from policies.registry import Context
+
+RULE_ID = "FERPA-ENC-62"
+RESOLVED_BY = {"encryptAtRest.kmsKeyId": "FERPA-ENC-11"}
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    return require_encrypted_cmk(
+        resource.props,
+        "encryptAtRest.enabled",
+        "encryptAtRest.kmsKeyId",
+        "indexed records would be stored unencrypted (AWS's default)",
+        "the domain's indices",
+    )

@@ -1,0 +1,10 @@
+from policies.checks import require_cmk
+from policies.model import Outcome, Resource
+from policies.registry import Context
+
+RULE_ID = "FERPA-ENC-60"
+RESOLVED_BY = {"kmsKeyId": "FERPA-ENC-11"}
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    return require_cmk(resource.props, "kmsKeyId", "the copied backup")
