@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 
 from .api import Api
+from .backup import Backup
 from .compute import Compute
 from .config import StackConfig
 from .data import Data
@@ -23,6 +24,7 @@ class ReferenceStack:
     data: Data
     compute: Compute
     api: Api
+    backup: Backup
 
     def outputs(self) -> dict[str, pulumi.Input[object]]:
         return {
@@ -47,4 +49,5 @@ def build(cfg: StackConfig) -> ReferenceStack:
     data = Data(cfg.name("data"), cfg, keys, network, observability)
     compute = Compute(cfg.name("compute"), cfg, account, keys, network, data, observability)
     api = Api(cfg.name("api"), cfg, account, compute, observability)
-    return ReferenceStack(keys, network, observability, data, compute, api)
+    backup = Backup(cfg.name("backup"), cfg, account, keys, data)
+    return ReferenceStack(keys, network, observability, data, compute, api, backup)

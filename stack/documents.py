@@ -100,14 +100,33 @@ def trail_bucket_policy(bucket_arn: str, trail_arn: str, account: Account) -> Do
             "Resource": f"{bucket_arn}/AWSLogs/{account.account_id}/*",
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
         },
+        deny_insecure_bucket_transport(bucket_arn),
+    )
+
+
+def deny_insecure_bucket_transport(bucket_arn: str) -> Document:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def access_log_bucket_policy(bucket_arn: str, account: Account) -> Document:
+    """S3 server access logs of this account's buckets may be written, over TLS only."""
+    return document(
         {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": "s3:*",
-            "Resource": [bucket_arn, f"{bucket_arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            "Sid": "S3ServerAccessLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account.account_id}},
         },
+        deny_insecure_bucket_transport(bucket_arn),
     )
 
 

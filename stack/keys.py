@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from .config import StackConfig
 from .documents import Account, Document, cloudtrail_service_grant, key_policy, logs_service_grant
 
-PURPOSES = ("rds", "elasticache", "kinesis", "efs", "secrets", "logs", "cloudtrail")
+PURPOSES = ("rds", "elasticache", "kinesis", "efs", "secrets", "logs", "cloudtrail", "backup")
 
 
 UNKNOWN_ACCOUNT = "000000000000"

@@ -4,12 +4,13 @@ validated, KMS-encrypted CloudTrail trail (FERPA §99.32 disclosure records)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pulumi
 import pulumi_aws as aws
 
 from .config import StackConfig
-from .documents import Account, allow, document, trail_bucket_policy
+from .documents import Account, Document, access_log_bucket_policy, allow, document, trail_bucket_policy
 from .keys import Keys, trail_name
 from .network import Network
 from .roles import service_role
@@ -76,32 +77,37 @@ class Observability(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=network.vpc),
         )
 
-    def _trail(self, cfg: StackConfig, account: pulumi.Output[Account]) -> aws.cloudtrail.Trail:
-        child = pulumi.ResourceOptions(parent=self)
+    def _private_bucket(
+        self, base: str, prefix: str, key_purpose: str | None, policy_of: Callable[[str, Account], Document],
+        account: pulumi.Output[Account],
+    ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy, aws.s3.BucketServerSideEncryptionConfiguration]:
+        """A bucket closed to the public, versioned, ACLs off, with the policy `policy_of` writes; under the CMK
+        of `key_purpose`, or SSE-S3 where AWS requires it (key_purpose None)."""
+        cfg = self._cfg
         bucket = aws.s3.Bucket(
-            cfg.name("ferpa-audit-trail-bucket"),
-            bucket_prefix=cfg.name("ferpa-trail") + "-",
+            cfg.name(base),
+            bucket_prefix=cfg.name(prefix) + "-",
             force_destroy=False,
-            tags=cfg.tags_for("ferpa-audit-trail-bucket"),
-            opts=child,
+            tags=cfg.tags_for(base),
+            opts=pulumi.ResourceOptions(parent=self),
         )
         in_bucket = pulumi.ResourceOptions(parent=bucket)
         encryption = aws.s3.BucketServerSideEncryptionConfiguration(
-            cfg.name("ferpa-audit-trail-bucket-sse"),
+            cfg.name(f"{base}-sse"),
             bucket=bucket.id,
             rules=[
                 aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                     apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms",
-                        kms_master_key_id=self._keys.arn("cloudtrail"),
+                        sse_algorithm="aws:kms" if key_purpose else "AES256",
+                        kms_master_key_id=self._keys.arn(key_purpose) if key_purpose else None,
                     ),
-                    bucket_key_enabled=True,
+                    bucket_key_enabled=True if key_purpose else None,
                 )
             ],
             opts=in_bucket,
         )
         public_access = aws.s3.BucketPublicAccessBlock(
-            cfg.name("ferpa-audit-trail-bucket-pab"),
+            cfg.name(f"{base}-pab"),
             bucket=bucket.id,
             block_public_acls=True,
             block_public_policy=True,
@@ -110,27 +116,42 @@ class Observability(pulumi.ComponentResource):
             opts=in_bucket,
         )
         aws.s3.BucketOwnershipControls(
-            cfg.name("ferpa-audit-trail-bucket-ownership"),
+            cfg.name(f"{base}-ownership"),
             bucket=bucket.id,
             rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
             opts=in_bucket,
         )
         aws.s3.BucketVersioning(
-            cfg.name("ferpa-audit-trail-bucket-versioning"),
+            cfg.name(f"{base}-versioning"),
             bucket=bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
             opts=in_bucket,
         )
-        name = trail_name(cfg)
         policy = aws.s3.BucketPolicy(
-            cfg.name("ferpa-audit-trail-bucket-policy"),
+            cfg.name(f"{base}-policy"),
             bucket=bucket.id,
-            policy=pulumi.Output.all(bucket.arn, account).apply(
-                lambda args: json.dumps(
-                    trail_bucket_policy(args[0], args[1].arn("cloudtrail", f"trail/{name}"), args[1])
-                )
-            ),
+            policy=pulumi.Output.all(bucket.arn, account).apply(lambda args: json.dumps(policy_of(args[0], args[1]))),
             opts=pulumi.ResourceOptions(parent=bucket, depends_on=[public_access]),
+        )
+        return bucket, policy, encryption
+
+    def _trail(self, cfg: StackConfig, account: pulumi.Output[Account]) -> aws.cloudtrail.Trail:
+        name = trail_name(cfg)
+        bucket, policy, encryption = self._private_bucket(
+            "ferpa-audit-trail-bucket", "ferpa-trail", "cloudtrail",
+            lambda arn, acct: trail_bucket_policy(arn, acct.arn("cloudtrail", f"trail/{name}"), acct), account,
+        )
+        # Who read or changed the audit trail itself: server access logs, in a bucket of their own (a bucket
+        # logging its own access would log without end), under SSE-S3, the only encryption AWS delivers them to.
+        access_logs, access_log_policy, _ = self._private_bucket(
+            "ferpa-access-log-bucket", "ferpa-access-logs", None, access_log_bucket_policy, account
+        )
+        aws.s3.BucketLogging(
+            cfg.name("ferpa-audit-trail-bucket-logging"),
+            bucket=bucket.id,
+            target_bucket=access_logs.id,
+            target_prefix="audit-trail-bucket/",
+            opts=pulumi.ResourceOptions(parent=bucket, depends_on=[access_log_policy]),
         )
         return aws.cloudtrail.Trail(
             cfg.name("ferpa-audit-trail"),

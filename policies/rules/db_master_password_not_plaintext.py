@@ -1,6 +1,6 @@
-from policies.model import Outcome, Resource, fail, unknown
+from policies.model import Outcome, Resource
 from policies.registry import Context
-from policies.values import MISSING, UNKNOWN, get, is_secret_at
+from policies.secret_values import plain_text
 
 RULE_ID = "FERPA-IAM-02"
 
@@ -8,24 +8,9 @@ PASSWORD_PROPERTIES = {
     "aws:rds/cluster:Cluster": ("masterPassword", "masterPasswordWo"),
     "aws:rds/instance:Instance": ("password", "passwordWo"),
 }
+REMEDY = "is plain text in the program; use manageMasterUserPassword=true or pass it as a Pulumi secret"
 
 
 def check(resource: Resource, ctx: Context) -> list[Outcome]:
-    outcomes: list[Outcome] = []
-    for path in PASSWORD_PROPERTIES.get(resource.type, ("masterPassword",)):
-        if is_secret_at(resource.props, path):
-            continue
-        value = get(resource.props, path)
-        if value is MISSING:
-            continue
-        if value is UNKNOWN:
-            outcomes.append(unknown(f"{path} is not known during preview, so whether it is a secret cannot be told"))
-            continue
-        # The value itself is never reported.
-        outcomes.append(
-            fail(
-                f"{path} is plain text in the program; use manageMasterUserPassword=true or pass it as a Pulumi secret",
-                **{path: "[plain text, not shown]"},
-            )
-        )
-    return outcomes
+    paths = PASSWORD_PROPERTIES.get(resource.type, ("masterPassword",))
+    return [outcome for path in paths if (outcome := plain_text(resource.props, path, REMEDY))]

@@ -80,14 +80,18 @@ def test_every_data_store_is_encrypted_with_a_key_of_the_stack(stack: Run, key_a
     stream = stack.one("aws:kinesis/stream:Stream")
     file_system = stack.one("aws:efs/fileSystem:FileSystem")
     secret = stack.one("aws:secretsmanager/secret:Secret")
-    sse = stack.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-    by_default = sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]
+    sse_type = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    by_default = {
+        sse.name: sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"] for sse in stack.of_type(sse_type)
+    }
 
     assert cluster.inputs["storageEncrypted"] is True
     assert redis.inputs["atRestEncryptionEnabled"] is True
     assert stream.inputs["encryptionType"] == "KMS"
     assert file_system.inputs["encrypted"] is True
-    assert by_default["sseAlgorithm"] == "aws:kms"
+    # S3 server access logs are delivered only to SSE-S3 buckets: the access-log bucket is the one exception.
+    assert {name: rule["sseAlgorithm"] for name, rule in by_default.items() if rule["sseAlgorithm"] != "aws:kms"} == {
+        f"ferpa-access-log-bucket-sse-{SUFFIX}": "AES256"}
     references = {
         "aurora storage": cluster.inputs["kmsKeyId"],
         "aurora master secret": cluster.inputs["masterUserSecretKmsKeyId"],
@@ -95,7 +99,8 @@ def test_every_data_store_is_encrypted_with_a_key_of_the_stack(stack: Run, key_a
         "kinesis": stream.inputs["kmsKeyId"],
         "efs": file_system.inputs["kmsKeyId"],
         "secret": secret.inputs["kmsKeyId"],
-        "trail bucket": by_default["kmsMasterKeyId"],
+        **{f"bucket {name}": rule["kmsMasterKeyId"] for name, rule in by_default.items() if "kmsMasterKeyId" in rule},
+        "backup vault": stack.one("aws:backup/vault:Vault").inputs["kmsKeyArn"],
         "trail": stack.one("aws:cloudtrail/trail:Trail").inputs["kmsKeyId"],
     }
     for instance in stack.of_type("aws:rds/clusterInstance:ClusterInstance"):
@@ -296,10 +301,11 @@ def test_audit_logs_are_kept_a_year_and_cover_the_vpc_and_the_account(stack: Run
     trail = stack.one("aws:cloudtrail/trail:Trail")
     assert trail.inputs["enableLogFileValidation"] is True
     assert trail.inputs["isMultiRegionTrail"] is True
-    block = stack.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
-    assert all(
-        block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-    )
+    for block in stack.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"):
+        flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        assert all(block.inputs[k] is True for k in flags), block.name
+    trail_bucket = stack.one("aws:s3/bucketLogging:BucketLogging").inputs
+    assert trail_bucket["bucket"] != trail_bucket["targetBucket"]
     assert stack.one("aws:rds/cluster:Cluster").inputs["enabledCloudwatchLogsExports"] == ["postgresql"]
 
 
@@ -315,6 +321,15 @@ def test_no_iam_policy_allows_everything(stack: Run) -> None:
         for statement in statements(policy.inputs["policy"]):
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             assert "*" not in actions and not any(a.endswith(":*") for a in actions), policy.name
+
+
+def test_aurora_and_efs_are_backed_up_to_a_vault_of_their_own(stack: Run) -> None:
+    selection = stack.one("aws:backup/selection:Selection").inputs
+    assert set(selection["resources"]) == {stack.one("aws:rds/cluster:Cluster").outputs["arn"],
+                                           stack.one("aws:efs/fileSystem:FileSystem").outputs["arn"]}
+    rule = stack.one("aws:backup/plan:Plan").inputs["rules"][0]
+    assert rule["targetVaultName"] == stack.one("aws:backup/vault:Vault").inputs["name"]
+    assert rule["lifecycle"]["deleteAfter"] >= 35
 
 
 def test_aurora_serverless_v2_and_redis_survive_an_az_failure(stack: Run) -> None:

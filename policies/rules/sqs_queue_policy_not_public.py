@@ -1,0 +1,9 @@
+from policies.model import Outcome, Resource
+from policies.registry import Context
+from policies.resource_policies import not_public
+
+RULE_ID = "FERPA-NET-23"
+
+
+def check(resource: Resource, ctx: Context) -> list[Outcome]:
+    return not_public(resource, "queue policy" if resource.type.endswith(":QueuePolicy") else "queue")
