@@ -15,7 +15,11 @@ env = config.get("environment") or "dev"
 tags = {"project": "edtech-serverless", "environment": env, "data-classification": "ferpa"}
 
 caller = aws.get_caller_identity()
+region = aws.get_region().region
 account_root = f"arn:aws:iam::{caller.account_id}:root"
+# Names chosen here, not by the provider, so that the policies below are known at preview time
+# and every rule can read them before anything is deployed.
+prefix = f"edtech-{env}-{caller.account_id}"
 
 # One customer-managed key for every store: rotated, usable only by this account's principals.
 records_key = aws.kms.Key(
@@ -58,7 +62,9 @@ def tls_only_statement(resource_arns: list) -> dict:
 
 def private_bucket(name: str, *, kms: bool, log_target: aws.s3.Bucket | None) -> aws.s3.Bucket:
     """A bucket with all four public-access blocks, versioning, a TLS-only policy and (for data) a CMK."""
-    bucket = aws.s3.Bucket(name, force_destroy=False, tags=tags)
+    bucket_name = f"{prefix}-{name}"
+    bucket_arn = f"arn:aws:s3:::{bucket_name}"
+    bucket = aws.s3.Bucket(name, bucket=bucket_name, force_destroy=False, tags=tags)
     aws.s3.BucketPublicAccessBlock(
         f"{name}-public-access-block",
         bucket=bucket.id,
@@ -89,9 +95,10 @@ def private_bucket(name: str, *, kms: bool, log_target: aws.s3.Bucket | None) ->
     aws.s3.BucketPolicy(
         f"{name}-policy",
         bucket=bucket.id,
-        policy=bucket.arn.apply(
-            lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [tls_only_statement([arn, f"{arn}/*"])]})
-        ),
+        policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [tls_only_statement([bucket_arn, f"{bucket_arn}/*"])],
+        }),
     )
     return bucket
 
@@ -102,6 +109,7 @@ portal = private_bucket("portal", kms=True, log_target=access_logs)
 
 grades = aws.dynamodb.Table(
     "grades",
+    name=f"{prefix}-grades",
     billing_mode="PAY_PER_REQUEST",
     hash_key="studentId",
     range_key="courseId",
@@ -113,10 +121,15 @@ grades = aws.dynamodb.Table(
 )
 
 enrolment_dlq = aws.sqs.Queue(
-    "enrolment-events-dlq", kms_master_key_id=records_key.arn, message_retention_seconds=1209600, tags=tags
+    "enrolment-events-dlq",
+    name=f"{prefix}-enrolment-events-dlq",
+    kms_master_key_id=records_key.arn,
+    message_retention_seconds=1209600,
+    tags=tags,
 )
 enrolment_events = aws.sqs.Queue(
     "enrolment-events",
+    name=f"{prefix}-enrolment-events",
     kms_master_key_id=records_key.arn,
     kms_data_key_reuse_period_seconds=300,
     redrive_policy=enrolment_dlq.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
@@ -126,18 +139,37 @@ for queue_name, queue in (("enrolment-events", enrolment_events), ("enrolment-ev
     aws.sqs.QueuePolicy(
         f"{queue_name}-tls-only",
         queue_url=queue.url,
-        policy=queue.arn.apply(lambda arn: json.dumps({
+        policy=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{
                 "Sid": "DenyPlaintextTransport",
                 "Effect": "Deny",
                 "Principal": "*",
                 "Action": "sqs:*",
-                "Resource": arn,
+                "Resource": f"arn:aws:sqs:{region}:{caller.account_id}:{prefix}-{queue_name}",
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}},
             }],
-        })),
+        }),
     )
+
+notifications = aws.sns.Topic(
+    "enrolment-notifications", name=f"{prefix}-enrolment-notifications", kms_master_key_id=records_key.arn, tags=tags
+)
+aws.sns.TopicPolicy(
+    "enrolment-notifications-tls-only",
+    arn=notifications.arn,
+    policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyPlaintextTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sns:*",
+            "Resource": f"arn:aws:sns:{region}:{caller.account_id}:{prefix}-enrolment-notifications",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }],
+    }),
+)
 
 api_role = aws.iam.Role(
     "grades-api-role",
@@ -152,18 +184,21 @@ api_role = aws.iam.Role(
 aws.iam.RolePolicy(
     "grades-api-access",
     role=api_role.id,
-    policy=pulumi.Output.all(grades.arn, enrolment_events.arn, records_key.arn).apply(
-        lambda arns: json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
-                 "Resource": arns[0]},
-                {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": arns[1]},
-                {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": arns[2]},
-                {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
-            ],
-        })
-    ),
+    policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+             "Resource": f"arn:aws:dynamodb:{region}:{caller.account_id}:table/{prefix}-grades"},
+            {"Effect": "Allow", "Action": ["sqs:SendMessage"],
+             "Resource": f"arn:aws:sqs:{region}:{caller.account_id}:{prefix}-enrolment-events"},
+            # The key's ARN is only known once it exists; the grant is limited to use through these services.
+            {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ViaService": [f"dynamodb.{region}.amazonaws.com",
+                                                               f"sqs.{region}.amazonaws.com"]}}},
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": f"arn:aws:logs:{region}:{caller.account_id}:log-group:/aws/lambda/grades-api-{env}:*"},
+        ],
+    }),
 )
 
 function_logs = aws.cloudwatch.LogGroup(
@@ -222,8 +257,9 @@ for route_key in ("GET /grades/{studentId}", "POST /grades"):
         authorization_type="JWT",
         authorizer_id=authorizer.id,
     )
+api_logs_name = f"/aws/apigateway/grades-http-api-{env}"
 api_logs = aws.cloudwatch.LogGroup(
-    "grades-http-api-access-logs", retention_in_days=400, kms_key_id=records_key.arn, tags=tags
+    "grades-http-api-access-logs", name=api_logs_name, retention_in_days=400, kms_key_id=records_key.arn, tags=tags
 )
 aws.apigatewayv2.Stage(
     "grades-http-api-stage",
@@ -231,11 +267,12 @@ aws.apigatewayv2.Stage(
     name="$default",
     auto_deploy=True,
     access_log_settings={
-        "destination_arn": api_logs.arn,
+        "destination_arn": f"arn:aws:logs:{region}:{caller.account_id}:log-group:{api_logs_name}",
         "format": json.dumps({"requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
                               "route": "$context.routeKey", "status": "$context.status",
                               "user": "$context.authorizer.claims.sub"}),
     },
+    opts=pulumi.ResourceOptions(depends_on=[api_logs]),
     tags=tags,
 )
 aws.lambda_.Permission(
@@ -263,7 +300,7 @@ aws.cloudfront.Distribution(
     aliases=[config.get("portalDomain") or "portal.example.edu"],
     origins=[{
         "origin_id": "portal-s3",
-        "domain_name": portal.bucket_regional_domain_name,
+        "domain_name": f"{prefix}-portal.s3.{region}.amazonaws.com",
         "origin_access_control_id": portal_oac.id,
     }],
     default_cache_behavior={
@@ -282,6 +319,37 @@ aws.cloudfront.Distribution(
     restrictions={"geo_restriction": {"restriction_type": "none"}},
     logging_config={"bucket": access_logs.bucket_domain_name, "prefix": "cloudfront/"},
     tags=tags,
+)
+
+# Daily backups of the grades table, kept in a vault under the records key.
+backup_vault = aws.backup.Vault("records-vault", kms_key_arn=records_key.arn, tags=tags)
+backup_plan = aws.backup.Plan(
+    "records-daily",
+    rules=[{
+        "rule_name": "daily",
+        "target_vault_name": backup_vault.name,
+        "schedule": "cron(0 5 * * ? *)",
+        "lifecycle": {"delete_after": 400},
+    }],
+    tags=tags,
+)
+backup_role = aws.iam.Role(
+    "backup-role",
+    assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }),
+    tags=tags,
+)
+aws.iam.RolePolicyAttachment(
+    "backup-role-policy",
+    role=backup_role.name,
+    policy_arn="arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+)
+aws.backup.Selection(
+    "records-selection", plan_id=backup_plan.id, iam_role_arn=backup_role.arn, resources=[grades.arn]
 )
 
 pulumi.export("api_endpoint", api.api_endpoint)
