@@ -20,6 +20,7 @@ TLS_ONLY_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": FS_ARN,
     "Condition": {"Bool": {"aws:SecureTransport": "false"}},
 }]})
+CLUSTER_ARN = f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster:records-db"
 LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/ferpa/api"
 
 
@@ -118,6 +119,14 @@ def compliant() -> list[Resource]:
             "ingress": [{"protocol": "tcp", "fromPort": 5432.0, "toPort": 5432.0, "cidrBlocks": ["10.0.0.0/16"]}],
         }),
         resource("aws:kms/key:Key", "logs-key", {"enableKeyRotation": True}),
+        resource("aws:backup/vault:Vault", "records-vault", {"name": "records-vault", "kmsKeyArn": KEY_ARN},
+                 deps={"kmsKeyArn": [KEY]}),
+        resource("aws:backup/plan:Plan", "records-daily", {"name": "records-daily", "rules": [
+            {"ruleName": "daily", "targetVaultName": "records-vault", "schedule": "cron(0 5 * * ? *)"}]}),
+        resource("aws:backup/selection:Selection", "records-selection", {
+            "name": "records", "planId": "plan-1", "iamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/backup",
+            "resources": [CLUSTER_ARN, FS_ARN],
+        }, deps={"resources": [("aws:rds/cluster:Cluster", "records-db"), ("aws:efs/fileSystem:FileSystem", "files")]}),
     ]
 
 

@@ -249,4 +249,6 @@ def test_split_plan_keeps_referencing_resources_together() -> None:
     assert sorted(a for addresses in by_part for a in addresses) == sorted(
         r["address"] for r in to_plan(sets.alb_vpclink()).plan["planned_values"]["root_module"]["resources"]
     )
-    assert all(len(addresses) <= 2 for addresses in by_part)
+    # Only a connected group larger than the limit may exceed it: the backup selection with what it picks.
+    assert all(len(addresses) <= 2 or "aws_backup_selection.records-selection" in addresses for addresses in by_part)
+    assert sum(len(addresses) > 2 for addresses in by_part) == 1

@@ -243,6 +243,14 @@ def report_unknowns(report: dict[str, Any] | None) -> set[tuple[str, str]]:
     return {(f["policy"], f["urn"]) for f in report["findings"] if f["status"] == "unknown"}
 
 
+def report_settled(report: dict[str, Any] | None) -> set[tuple[str, str]]:
+    """Unknowns a stack rule settled in the gate's report; the pack keeps the engine's protocol and reports them
+    as unknown (README, issue 12: the gate and the audit resolve them, the pack does not)."""
+    if report is None:
+        return set()
+    return {(f["policy"], f["urn"]) for f in report["findings"] if "resolvedBy" in (f.get("evidence") or {})}
+
+
 def gate_report(project_dir: Path, stack: str, config: Path | None = None) -> tuple[int, dict[str, Any] | None, str]:
     args = ["gate", str(project_dir), "--stack", stack]
     if config is not None:
@@ -253,10 +261,14 @@ def gate_report(project_dir: Path, stack: str, config: Path | None = None) -> tu
 def differences_from_gate(engine: EngineRun, gate_code: int, report: dict[str, Any] | None) -> list[str]:
     """Where a real preview and `ferpaguard gate` disagree: violations, unknowns, verdict. Empty if nowhere."""
     found = []
+    settled = report_settled(report)
+    unsettled_by_pack = settled - engine.unknowns()
+    found += [f"settled: the gate settled {policy} on {urn}, which the engine did not report unknown"
+              for policy, urn in sorted(unsettled_by_pack)]
     for what, ours, theirs in (
-        ("mandatory violations", engine.violations("mandatory"), report_violations(report, "mandatory")),
-        ("advisory violations", engine.violations("advisory"), report_violations(report, "advisory")),
-        ("unknowns", engine.unknowns(), report_unknowns(report)),
+        ("mandatory violations", engine.violations("mandatory"), report_violations(report, "mandatory") - settled),
+        ("advisory violations", engine.violations("advisory"), report_violations(report, "advisory") - settled),
+        ("unknowns", engine.unknowns(), report_unknowns(report) | settled),
     ):
         found += [f"{what}: only the engine reports {policy} on {urn}" for policy, urn in sorted(ours - theirs)]
         found += [f"{what}: only the gate reports {policy} on {urn}" for policy, urn in sorted(theirs - ours)]

@@ -15,7 +15,12 @@ from pulumi_engine import REPO_ROOT, EngineRun, Workspace, differences_from_gate
 
 PROGRAMS = REPO_ROOT / "tests" / "programs"
 SDK_MISUSE = {"target_arns": ("VpcLink", "target_arns"), "deployment_stage_name": ("Deployment", "stage_name")}
-CONSTRUCTING = sorted(p.name for p in PROGRAMS.iterdir() if (p / "Pulumi.yaml").is_file() and p.name not in SDK_MISUSE)
+# Programs of the gate's own harness tests that need a real AWS provider to preview: the echo provider answers
+# no data source but the caller identity (data_sources), does not turn a dict policy into the JSON string the real
+# provider's Check returns (dict_policy_inputs), and no component provider serves remote=True (remote_component).
+NEEDS_THE_REAL_PROVIDER = {"data_sources", "dict_policy_inputs", "remote_component"}
+CONSTRUCTING = sorted(p.name for p in PROGRAMS.iterdir() if (p / "Pulumi.yaml").is_file()
+                      and p.name not in SDK_MISUSE and p.name not in NEEDS_THE_REAL_PROVIDER)
 STACK = "dev"
 
 
@@ -79,6 +84,7 @@ def _waiver(resource: str) -> dict[str, str]:
         (
             {
                 "backend-lb-internal": "advisory",
+                "apigw-method-authorization": "advisory",
                 "security-group-no-internet-ingress": {"waivers": [_waiver("student-alb-sg-*")]},
             },
             {"lb-listener-tls"},
@@ -87,6 +93,7 @@ def _waiver(resource: str) -> dict[str, str]:
         (
             {
                 "backend-lb-internal": "advisory",
+                "apigw-method-authorization": "advisory",
                 "lb-listener-tls": "disabled",
                 "security-group-no-internet-ingress": {"waivers": [_waiver("student-alb-sg-*")]},
             },
@@ -105,5 +112,8 @@ def test_policy_pack_config_behaves_as_the_gates_policy_config(
     assert {policy for policy, _urn in engine.violations("mandatory")} == still_mandatory
     assert (engine.returncode == 0) == (not still_mandatory), engine.diagnostics
     assert "backend-lb-internal" in {policy for policy, _urn in engine.violations("advisory")}
-    # The waived failure is suppressed by the pack, not reported at any level.
-    assert not any(p["policyName"] == "security-group-no-internet-ingress" for p in engine.policy_events)
+    # The waived failure is suppressed by the pack, not reported at any level; what is left of that policy is its
+    # "can't run policy during preview" report for a port whose purpose only a deploy settles (port 80 may serve
+    # an HTTP->HTTPS redirect, issue 12).
+    left = [p for p in engine.policy_events if p["policyName"] == "security-group-no-internet-ingress"]
+    assert all(p["message"].startswith("can't run policy") for p in left), left
