@@ -44,12 +44,16 @@ class _Trace:
 
     def undecided(self) -> dict[str, str]:
         """URN -> note, for every resource whose verdict may hang on an ambiguous reference: the referring
-        resource, the resources sharing the value (another rule may look them up in reverse), and every
+        resource; the resources sharing the value and those the referring resource does resolve to (a rule
+        may look a resource's referrers up in reverse, as a subnet's route table association); and every
         resource whose resolved references lead to one of those."""
         notes = dict(self.referrers)
         for sharers, note in self.shared.values():
             for sharer in sharers:
                 notes.setdefault(sharer.urn, note)
+        for referrer, note in self.referrers.items():
+            for target in self.edges.get(referrer, ()):
+                notes.setdefault(target, note)
         referred_by: dict[str, list[str]] = defaultdict(list)
         for source, targets in self.edges.items():
             for target in targets:
