@@ -73,7 +73,7 @@ def _undecided(outcome: Outcome, note: str) -> Outcome:
     if outcome.status is Status.UNKNOWN:
         message = outcome.message if note in outcome.message else f"{outcome.message}; {note}"
     else:
-        message = f"{note} (without it: {outcome.message})" if outcome.message else note
+        message = f"{note} (the rule alone found: {outcome.message})" if outcome.message else note
     return replace(outcome, status=Status.UNKNOWN, message=message,
                    evidence={**outcome.evidence, "ambiguousReference": note})
 
