@@ -34,10 +34,13 @@ def run_resource_rule(rule: Rule, resource: Resource, settings: PolicySettings) 
 
 
 def run_stack_rule(rule: Rule, graph: Graph, settings: PolicySettings) -> list[Outcome]:
-    """Outcomes of a stack rule; each names the resource it is about."""
-    assert rule.check_stack is not None
+    """Outcomes of a stack rule; each names the resource it is about. One whose verdict hangs on an
+    ambiguous reference is unknown, naming the ambiguity (`Graph.settle`)."""
+    check = rule.check_stack
+    assert check is not None
+    context = Context(settings.properties)
     try:
-        return _collect(rule.check_stack(graph, Context(settings.properties)), rule)
+        return _collect(graph.settle(lambda: _collect(check(graph, context), rule)), rule)
     except Exception as error:  # noqa: BLE001
         return [Outcome(Status.UNKNOWN, f"rule error: {type(error).__name__}: {error}")]
 

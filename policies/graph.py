@@ -3,15 +3,20 @@ references between resources, in time linear in the number of resources."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import functools
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from policies.model import Resource
+from policies.model import Outcome, Resource, Status
 from policies.values import as_list, get, is_unknown
 
 _REFERENCE_OUTPUTS = ("arn", "id", "name")
+
+# A value, the types it was matched against, and the referring resource's provider.
+_SharedKey = tuple[str, tuple[str, ...], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,50 @@ class Resolution:
     @property
     def known(self) -> bool:
         return not self.unresolved
+
+
+@dataclass(slots=True)
+class _Trace:
+    """The references one stack rule resolved: who refers to whom, and which references were ambiguous."""
+
+    edges: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    referrers: dict[str, str] = field(default_factory=dict)
+    shared: dict[_SharedKey, tuple[tuple[Resource, ...], str]] = field(default_factory=dict)
+
+    def undecided(self) -> dict[str, str]:
+        """URN -> note, for every resource whose verdict may hang on an ambiguous reference: the referring
+        resource; the resources sharing the value and those the referring resource does resolve to (a rule
+        may look a resource's referrers up in reverse, as a subnet's route table association); and every
+        resource whose resolved references lead to one of those."""
+        notes = dict(self.referrers)
+        for sharers, note in self.shared.values():
+            for sharer in sharers:
+                notes.setdefault(sharer.urn, note)
+        for referrer, note in self.referrers.items():
+            for target in self.edges.get(referrer, ()):
+                notes.setdefault(target, note)
+        referred_by: dict[str, list[str]] = defaultdict(list)
+        for source, targets in self.edges.items():
+            for target in targets:
+                referred_by[target].append(source)
+        queue = deque(notes)
+        while queue:
+            urn = queue.popleft()
+            for source in referred_by.get(urn, ()):
+                if source not in notes:
+                    notes[source] = notes[urn]
+                    queue.append(source)
+        return notes
+
+
+def _undecided(outcome: Outcome, note: str) -> Outcome:
+    """An ambiguous reference decides nothing: the outcome becomes unknown and names the ambiguity."""
+    if outcome.status is Status.UNKNOWN:
+        message = outcome.message if note in outcome.message else f"{outcome.message}; {note}"
+    else:
+        message = f"{note} (the rule alone found: {outcome.message})" if outcome.message else note
+    return replace(outcome, status=Status.UNKNOWN, message=message,
+                   evidence={**outcome.evidence, "ambiguousReference": note})
 
 
 class Graph:
@@ -45,6 +94,33 @@ class Graph:
             self._by_type[resource.type].append(resource)
         self._value_index: dict[str, list[Resource]] | None = None
         self._candidate_cache: dict[tuple[str, tuple[str, ...]], tuple[Resource, ...]] = {}
+        self._trace: _Trace | None = None
+
+    @contextmanager
+    def _tracing(self) -> Iterator[_Trace | None]:
+        """A fresh trace of resolutions; None inside one already open (the outer one settles)."""
+        if self._trace is not None:
+            yield None
+            return
+        self._trace = _Trace()
+        try:
+            yield self._trace
+        finally:
+            self._trace = None
+
+    def settle(self, run: Callable[[], Iterable[Outcome] | None]) -> list[Outcome]:
+        """The outcomes of a stack check `run`, where any outcome about a resource whose verdict hangs on
+        an ambiguous reference (see `resolve`) is unknown with the ambiguity's note: never a pass or fail."""
+        with self._tracing() as trace:
+            outcomes = list(run() or ())
+        if trace is None or not (trace.referrers or trace.shared):
+            return outcomes
+        notes = trace.undecided()
+        return [
+            _undecided(outcome, notes[outcome.urn])
+            if isinstance(outcome, Outcome) and outcome.urn in notes else outcome
+            for outcome in outcomes
+        ]
 
     def props(self, resource: Resource) -> Mapping[str, Any]:
         if self.use_outputs and resource.outputs:
@@ -113,6 +189,7 @@ class Graph:
         declared = [(target, self._reference_values(target)) for target in dependency_targets]
         targets: list[Resource] = []
         unmatched = ambiguous = 0
+        shared: list[tuple[_SharedKey, tuple[Resource, ...]]] = []
         for value in values:
             if isinstance(value, str) and value and not is_unknown(value):
                 own = [target for target, refs in declared if value in refs]
@@ -127,6 +204,7 @@ class Graph:
                     continue
                 if matched:
                     ambiguous += 1
+                    shared.append(((value, tuple(types), resource.provider), matched))
             unmatched += 1
         if unmatched and dependency_targets:
             targets.extend(dependency_targets)
@@ -137,4 +215,36 @@ class Graph:
             note = (f"{path}: {ambiguous} value(s) match more than one resource ({kinds}) and the engine records "
                     "no dependency that decides; left unresolved")
         unique = {t.urn: t for t in targets}
+        if self._trace is not None:
+            self._record(self._trace, resource, unique, note, shared)
         return Resolution(tuple(unique.values()), unmatched > 0, note)
+
+    @staticmethod
+    def _record(
+        trace: _Trace,
+        resource: Resource,
+        targets: Mapping[str, Resource],
+        note: str,
+        shared: list[tuple[_SharedKey, tuple[Resource, ...]]],
+    ) -> None:
+        if targets:
+            trace.edges[resource.urn].update(targets)
+        if note:
+            named = f"{resource.name} {note}"
+            trace.referrers.setdefault(resource.urn, named)
+            for key, sharers in shared:
+                trace.shared.setdefault(key, (sharers, named))
+
+
+StackCheck = Callable[["Graph", Any], Iterable[Outcome] | None]
+
+
+def settled(check: StackCheck) -> StackCheck:
+    """`check` run through `Graph.settle`: for stack checks the tools call directly rather than
+    through `policies.engine.run_stack_rule` (the `resolve_stack` companions of resource rules)."""
+
+    @functools.wraps(check)
+    def run(graph: Graph, ctx: Any) -> list[Outcome]:
+        return graph.settle(lambda: check(graph, ctx))
+
+    return run

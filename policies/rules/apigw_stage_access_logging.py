@@ -1,4 +1,4 @@
-from policies.graph import Graph
+from policies.graph import Graph, settled
 from policies.model import Outcome, Resource, fail, passed, unknown
 from policies.registry import Context
 from policies.values import MISSING, SECRET_PRESENT, UNKNOWN, get
@@ -22,6 +22,7 @@ def check(resource: Resource, ctx: Context) -> list[Outcome]:
     return []
 
 
+@settled
 def resolve_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     """Stages whose access-log destination is a log group (or Firehose stream) of the stack."""
     outcomes: list[Outcome] = []

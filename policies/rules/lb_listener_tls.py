@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from policies.checks import is_present, shown
-from policies.graph import Graph
+from policies.graph import Graph, settled
 from policies.model import Outcome, Resource, Status, fail, not_applicable, passed, unknown
 from policies.registry import Context
 from policies.resource_types import LISTENER_RULES, LISTENERS, LOAD_BALANCERS
@@ -185,6 +185,7 @@ def _listener_protocol(graph: Graph, listener: Resource) -> str | None:
     return "HTTP" if protocol is MISSING else None
 
 
+@settled
 def resolve_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     """What the stack settles for this rule: certificates of the stack, the type of a listener's load
     balancer, and the listener behind each listener rule."""

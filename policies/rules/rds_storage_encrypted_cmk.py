@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from policies.checks import require_cmk, require_true
-from policies.graph import Graph
+from policies.graph import Graph, settled
 from policies.model import Outcome, Resource, Status, fail, passed, unknown
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN_SHOWN, get, truth
@@ -124,6 +124,7 @@ def _settled(graph: Graph, store: Resource, outcome: Outcome) -> bool:
     return outcome.evidence.get("kmsKeyId") == UNKNOWN_SHOWN and bool(graph.resolve(store, "kmsKeyId", keys).targets)
 
 
+@settled
 def resolve_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     """Replicas and restores judged through the database they inherit from."""
     outcomes = [_judge_inherited(graph, store) for store in graph.of_type(CLUSTER, INSTANCE)]

@@ -1,7 +1,7 @@
 """Secrets Manager secrets, and each of their replicas in other regions, use customer-managed keys."""
 
 from policies.checks import require_cmk, shown
-from policies.graph import Graph
+from policies.graph import Graph, settled
 from policies.model import Outcome, Resource, passed, unknown
 from policies.registry import Context
 from policies.values import MISSING, UNKNOWN, as_list, get
@@ -35,6 +35,7 @@ def _resolves_to_stack_key(graph: Graph, secret: Resource, path: str) -> bool:
     return get(graph.props(secret), path) is not MISSING and bool(graph.resolve(secret, path, KEY_TYPES).targets)
 
 
+@settled
 def resolve_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     """Replica keys computed from a KMS key (or replica key) of the stack."""
     outcomes: list[Outcome] = []

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policies.graph import Graph
+from policies.graph import Graph, settled
 from policies.model import Outcome, Resource, fail, not_applicable, passed, unknown
 from policies.registry import Context
 from policies.resource_types import LISTENER_RULES, LISTENERS, LOAD_BALANCERS
@@ -226,6 +226,7 @@ def _redirect_only(graph: Graph, listener: Resource, forwarded: set[str]) -> boo
     )
 
 
+@settled
 def resolve_stack(graph: Graph, ctx: Context) -> list[Outcome]:
     """Security groups whose internet port 80 serves only load balancers' HTTP->HTTPS redirect listeners."""
     forwarded = {

@@ -36,11 +36,15 @@ def export(*, declare_dependencies: bool, internal_index: int | None = None) -> 
     return orjson.dumps({"version": 3, "deployment": {"resources": resources}})
 
 
-def link_findings(raw: bytes) -> Counter[tuple[str, Status]]:
+def link_outcomes(raw: bytes) -> list[tuple[str, Status, str]]:
     loaded = load_export("-", raw)
     findings = evaluate(resources_for_resource_rules(loaded), PackSettings(), stack=loaded.stack,
                         use_outputs=True).findings
-    return Counter((f.urn, f.status) for f in findings if f.rule_id == "FERPA-LINK-02")
+    return [(f.urn, f.status, f.message) for f in findings if f.rule_id == "FERPA-LINK-02"]
+
+
+def link_findings(raw: bytes) -> Counter[tuple[str, Status]]:
+    return Counter((urn, status) for urn, status, _ in link_outcomes(raw))
 
 
 def test_a_shared_value_without_dependencies_is_unknown_once_per_reference() -> None:
@@ -50,6 +54,17 @@ def test_a_shared_value_without_dependencies_is_unknown_once_per_reference() -> 
     assert sum(found.values()) == SHARERS
     assert {status for _, status in found} == {Status.UNKNOWN}
     assert all(count == 1 for count in found.values())
+
+
+def test_a_shared_value_is_unknown_naming_the_ambiguity_even_when_one_sharer_would_pass() -> None:
+    with tally.timed("reference fan-out"):
+        found = link_outcomes(export(declare_dependencies=False, internal_index=7))
+    tally.count("reference fan-out", SHARERS)
+    assert len(found) == SHARERS
+    assert {status for _, status, _ in found} == {Status.UNKNOWN}
+    for urn, _, message in found:
+        name = urn.rsplit("::", 1)[1]
+        assert f"{name} targetArn: 1 value(s) match more than one resource (" in message and LB in message
 
 
 def test_property_dependencies_bind_each_reference_to_its_own_target() -> None:
@@ -77,3 +92,4 @@ def test_provider_scope_picks_the_one_candidate_of_the_same_provider() -> None:
     unscoped = Resource(urn=f"{PREFIX}{LINK}::u", type=LINK, name="u", props={}, outputs={"targetArn": SHARED})
     found = Graph([east, west, unscoped], use_outputs=True).resolve(unscoped, "targetArn", (LB,))
     assert found.targets == () and found.unresolved and "more than one resource" in found.note
+
