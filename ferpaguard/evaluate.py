@@ -96,7 +96,10 @@ def _deployed_view(resource: Resource) -> Resource | None:
 
 def _judged_deployed(from_inputs: list[Outcome], from_outputs: list[Outcome]) -> list[Outcome]:
     """The deployed verdict where its status differs from the inputs' (drift), saying so; else the inputs'."""
-    if sorted(o.status.value for o in from_inputs) == sorted(o.status.value for o in from_outputs):
+    if len(from_inputs) == 1 and len(from_outputs) == 1:
+        if from_inputs[0].status is from_outputs[0].status:
+            return from_inputs  # the usual case, without sorting
+    elif sorted(o.status.value for o in from_inputs) == sorted(o.status.value for o in from_outputs):
         return from_inputs  # the same verdict: the inputs' wording, as `pulumi policy analyze` gives it
     said = "; ".join(f"{o.status.value}: {o.message}" for o in from_inputs)
     return [
