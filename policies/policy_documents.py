@@ -24,6 +24,7 @@ from policies.values import (
     MISSING,
     SECRET_PRESENT,
     UNKNOWN,
+    UNKNOWN_SENTINELS,
     contains_unknown,
     get,
     is_secret,
@@ -307,6 +308,11 @@ def _statement(index: int, raw: Mapping[str, Any]) -> Statement:
 
 def _strings(value: Any) -> tuple[str, ...]:
     """A string or list of scalars as a tuple of strings; objects and unknowns are dropped."""
+    kind = type(value)
+    if kind is str:  # the common shapes first: the ABC checks below are slow on every statement field
+        return () if value in UNKNOWN_SENTINELS else _checked_length((value,))
+    if kind is list and all(type(item) is str for item in value):
+        return _checked_length(tuple(item for item in value if item not in UNKNOWN_SENTINELS))
     items = value if isinstance(value, Sequence) and not isinstance(value, str | bytes) else [value]
     out: list[str] = []
     for item in items:
@@ -317,6 +323,13 @@ def _strings(value: Any) -> tuple[str, ...]:
             raise _Invalid(f"a policy value is longer than {MAX_POLICY_CHARS} characters")
         out.append(text)
     return tuple(out)
+
+
+def _checked_length(texts: tuple[str, ...]) -> tuple[str, ...]:
+    for text in texts:
+        if len(text) > MAX_POLICY_CHARS:
+            raise _Invalid(f"a policy value is longer than {MAX_POLICY_CHARS} characters")
+    return texts
 
 
 def _principals(value: Any) -> dict[str, tuple[str, ...]]:

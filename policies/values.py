@@ -51,6 +51,8 @@ MISSING: Final = _Marker("MISSING")
 SECRET_PRESENT: Final = _Marker("SECRET_PRESENT")
 """A secret whose plaintext is not available (ciphertext): present, unreadable."""
 _SCALARS: Final = frozenset({str, int, float, bool, type(None), bytes, _Marker})
+_PLAIN: Final = frozenset({int, float, bool, type(None)})
+"""Types that are never unknown, secret or a container: the fast paths below return them at once."""
 
 
 def is_unknown(value: Any) -> bool:
@@ -124,9 +126,12 @@ def get(props: Any, path: str) -> Any:
     """
     value = props
     for part in _parts(path):
-        if is_unknown(value):
-            return UNKNOWN
-        value = _step(value, part)
+        if type(value) is dict and type(part) is str and value.get(SIG_KEY) != SECRET_SIG:
+            value = value.get(part)  # a plain object: what the general step below does, without its checks
+        else:
+            if is_unknown(value):
+                return UNKNOWN
+            value = _step(value, part)
         if value is None:
             return MISSING
     return read(value)
@@ -138,6 +143,11 @@ def read(value: Any) -> Any:
     Ciphertext cannot be compared with anything, so it reads as UNKNOWN
     (presence is `is_ciphertext_at`'s question).
     """
+    kind = type(value)
+    if kind is str:
+        return UNKNOWN if value in UNKNOWN_SENTINELS else value
+    if kind in _PLAIN:
+        return value
     if is_unknown(value):
         return UNKNOWN
     if is_secret(value):
@@ -150,9 +160,12 @@ def is_ciphertext_at(props: Any, path: str) -> bool:
     """True when the value at `path` sits in a secret whose plaintext is not available: set, but unreadable."""
     value = props
     for part in _parts(path):
-        if is_secret(value) and unwrap_secret(value) is SECRET_PRESENT:
-            return True
-        value = _step(value, part)
+        if type(value) is dict and type(part) is str and value.get(SIG_KEY) != SECRET_SIG:
+            value = value.get(part)
+        else:
+            if is_secret(value) and unwrap_secret(value) is SECRET_PRESENT:
+                return True
+            value = _step(value, part)
         if value is None or value is UNKNOWN:
             return False
     return is_secret(value) and unwrap_secret(value) is SECRET_PRESENT
@@ -162,9 +175,14 @@ def is_secret_at(props: Any, path: str) -> bool:
     """True when the value at `path` (or a container on the way) is secret-wrapped."""
     value = props
     for part in _parts(path):
-        if is_secret(value):
-            return True
-        value = _step(value, part)
+        if type(value) is dict and type(part) is str:
+            if value.get(SIG_KEY) == SECRET_SIG:
+                return True
+            value = value.get(part)
+        else:
+            if is_secret(value):
+                return True
+            value = _step(value, part)
         if value is None:
             return False
     return is_secret(value)
@@ -216,6 +234,16 @@ def as_list(value: Any) -> list[Any]:
 
 def contains_unknown(value: Any, _depth: int = 0) -> bool:
     """True when anything inside is unknown or unreadable (ciphertext)."""
+    kind = type(value)
+    if kind is str:
+        return value in UNKNOWN_SENTINELS
+    if kind in _PLAIN:
+        return False
+    if _depth <= 64 and (kind is list or (kind is dict and value.get(SIG_KEY) != SECRET_SIG)):
+        for item in value.values() if kind is dict else value:
+            if contains_unknown(item, _depth + 1):
+                return True
+        return False
     if is_unknown(value):
         return True
     if _depth > 64:
@@ -232,6 +260,16 @@ def contains_unknown(value: Any, _depth: int = 0) -> bool:
 
 def redact(value: Any, _depth: int = 0) -> Any:
     """A copy safe to print: secrets replaced by REDACTED, unknowns by "<unknown>"."""
+    if _depth <= 32:
+        kind = type(value)
+        if kind is str:
+            return UNKNOWN_SHOWN if value in UNKNOWN_SENTINELS else value
+        if kind in _PLAIN:
+            return value
+        if kind is dict and value.get(SIG_KEY) != SECRET_SIG:
+            return {str(k): redact(v, _depth + 1) for k, v in value.items()}
+        if kind is list:
+            return [redact(v, _depth + 1) for v in value]
     if is_secret(value) or value is SECRET_PRESENT:
         return REDACTED
     if is_unknown(value):
