@@ -49,15 +49,19 @@ records_key = aws.kms.Key(
 aws.kms.Alias("records-key-alias", name=f"alias/edtech-records-{env}", target_key_id=records_key.key_id)
 
 
-def tls_only_statement(resource_arns: list) -> dict:
-    return {
-        "Sid": "DenyPlaintextTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": resource_arns,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
+def tls_only_policy(service: str, resources: list[str]) -> str:
+    """A resource policy that refuses every request made without TLS."""
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyPlaintextTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": f"{service}:*",
+            "Resource": resources,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }],
+    })
 
 
 def private_bucket(name: str, *, kms: bool, log_target: aws.s3.Bucket | None) -> aws.s3.Bucket:
@@ -95,10 +99,7 @@ def private_bucket(name: str, *, kms: bool, log_target: aws.s3.Bucket | None) ->
     aws.s3.BucketPolicy(
         f"{name}-policy",
         bucket=bucket.id,
-        policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [tls_only_statement([bucket_arn, f"{bucket_arn}/*"])],
-        }),
+        policy=tls_only_policy("s3", [bucket_arn, f"{bucket_arn}/*"]),
     )
     return bucket
 
@@ -139,17 +140,7 @@ for queue_name, queue in (("enrolment-events", enrolment_events), ("enrolment-ev
     aws.sqs.QueuePolicy(
         f"{queue_name}-tls-only",
         queue_url=queue.url,
-        policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "DenyPlaintextTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "sqs:*",
-                "Resource": f"arn:aws:sqs:{region}:{caller.account_id}:{prefix}-{queue_name}",
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }],
-        }),
+        policy=tls_only_policy("sqs", [f"arn:aws:sqs:{region}:{caller.account_id}:{prefix}-{queue_name}"]),
     )
 
 notifications = aws.sns.Topic(
@@ -158,17 +149,7 @@ notifications = aws.sns.Topic(
 aws.sns.TopicPolicy(
     "enrolment-notifications-tls-only",
     arn=notifications.arn,
-    policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "DenyPlaintextTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "sns:*",
-            "Resource": f"arn:aws:sns:{region}:{caller.account_id}:{prefix}-enrolment-notifications",
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }],
-    }),
+    policy=tls_only_policy("sns", [f"arn:aws:sns:{region}:{caller.account_id}:{prefix}-enrolment-notifications"]),
 )
 
 api_role = aws.iam.Role(
