@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ferpaguard import __version__
+from ferpaguard import __version__, collector
 from ferpaguard.console import Output
 from ferpaguard.errors import EXIT_OK, EXIT_VIOLATIONS, UserError
 from ferpaguard.evaluate import Evaluation, evaluate, subject_to_resource_rules
@@ -197,12 +197,19 @@ def _emit(
 
     if json_stdout:
         from ferpaguard.evidence import findings_json
-        from ferpaguard.evidence.determinism import canonical_json
+        from ferpaguard.evidence.determinism import canonical_bytes
         from ferpaguard.evidence.view import prepare
 
         try:
-            sys.stdout.write(canonical_json(findings_json.document(prepare(run))))
+            data = canonical_bytes(findings_json.document(prepare(run)))
             sys.stdout.flush()
+            binary = getattr(sys.stdout, "buffer", None)
+            if binary is not None:  # bytes straight through: no decoding of 100+ MB only to encode it again
+                binary.write(data)
+                binary.flush()
+            else:
+                sys.stdout.write(data.decode("utf-8"))
+                sys.stdout.flush()
         except BrokenPipeError:
             # The reader went away (`| head`): say so once, and keep Python from complaining at exit.
             sys.stdout = open(os.devnull, "w")
@@ -286,11 +293,12 @@ def _execute(source: Source, options: RunOptions) -> int:
         with output.status(source.describe()):
             inputs = source.load()
         timings = {"load" if source.command == "audit" else "program": time.perf_counter() - begin}
-        run = _evaluate_all(inputs, settings, options, output, source.command, started, timings)
-        _emit(
-            run, output, chosen, options.output_dir, options.bundle, options.signing_key, options.show_passed,
-            json_stdout,
-        )
+        with collector.paused():  # findings and their records are trees (see ferpaguard.collector)
+            run = _evaluate_all(inputs, settings, options, output, source.command, started, timings)
+            _emit(
+                run, output, chosen, options.output_dir, options.bundle, options.signing_key, options.show_passed,
+                json_stdout,
+            )
         return _finish(run, options.soft_fail)
     finally:
         source.close()

@@ -100,3 +100,15 @@ def test_rules_command_prints_every_rule_as_json() -> None:
     assert result.exit_code == 0
     ids = [row["id"] for row in json.loads(result.output)["rules"]]
     assert ids == [r.meta.id for r in all_rules()]
+
+
+def test_every_config_schema_is_a_valid_json_schema() -> None:
+    # policies.settings validates properties without re-checking the schema itself each run.
+    from jsonschema import Draft202012Validator, validators
+
+    from policies.settings import _VALIDATOR, config_schema
+
+    for rule in all_rules():
+        schema = config_schema(rule.meta)
+        assert validators.validator_for(schema) is _VALIDATOR is Draft202012Validator
+        _VALIDATOR.check_schema(schema)

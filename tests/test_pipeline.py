@@ -44,3 +44,26 @@ def test_per_stack_counts_add_up_to_the_total() -> None:
     summary = _audit_summary(EXPORTS / "reference_deployed.json", EXPORTS / "seed_broken.json")
     assert len(summary["stacks"]) == 2
     assert sum(stack["resources"] for stack in summary["stacks"].values()) == summary["resources"]
+
+
+def test_evaluation_and_evidence_run_with_the_collector_paused_and_it_comes_back(monkeypatch, tmp_path: Path) -> None:
+    import gc
+
+    from ferpaguard import evaluate as evaluate_module
+    from ferpaguard import pipeline
+
+    seen: list[bool] = []
+    real = evaluate_module.evaluate
+
+    def spying(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "evaluate", spying)
+    assert gc.isenabled()
+    code = pipeline.audit([str(EXPORTS / "seed_broken.json")], [],
+                          options=pipeline.RunOptions(formats=("json",), output_dir=tmp_path, quiet=True))
+    assert code == 1
+    assert seen == [False]
+    assert gc.isenabled()
+    assert (tmp_path / "findings.json").is_file()
