@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ferpaguard import __version__
+from ferpaguard import __version__, collector
 from ferpaguard.console import error_line
 from ferpaguard.errors import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, UserError
 
@@ -216,6 +216,21 @@ def _exit(code: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """The console entry point: the command's exit code, with one line and no traceback on any error.
+    Called without `argv` it is the process itself, which then ends without freeing what it loaded."""
+    if argv is None:
+        collector.end_process_at_exit()
+    try:
+        _run(argv)
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            collector.exit_process(done.code or EXIT_OK)
+        error_line(str(done.code))
+        collector.exit_process(EXIT_ERROR)
+    collector.exit_process(EXIT_OK)
+
+
+def _run(argv: Sequence[str] | None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="ferpaguard", standalone_mode=False)
     except click.exceptions.Abort:

@@ -299,6 +299,7 @@ def _execute(source: Source, options: RunOptions) -> int:
                 run, output, chosen, options.output_dir, options.bundle, options.signing_key, options.show_passed,
                 json_stdout,
             )
+        collector.keep_until_exit(inputs, run)
         return _finish(run, options.soft_fail)
     finally:
         source.close()
