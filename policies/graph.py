@@ -92,8 +92,7 @@ class Graph:
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
             self._by_type[resource.type].append(resource)
-        self._value_index: dict[str, list[Resource]] | None = None
-        self._candidate_cache: dict[tuple[str, tuple[str, ...]], tuple[Resource, ...]] = {}
+        self._value_indexes: dict[tuple[str, ...], dict[str, list[Resource]]] = {}
         self._trace: _Trace | None = None
 
     @contextmanager
@@ -133,14 +132,17 @@ class Graph:
             found.extend(self._by_type.get(type_, ()))
         return found
 
-    def _index(self) -> dict[str, list[Resource]]:
-        if self._value_index is None:
-            index: dict[str, list[Resource]] = defaultdict(list)
+    def _index(self, types: tuple[str, ...]) -> dict[str, list[Resource]]:
+        """Resources of `types` (all when empty) by each of their reference values; built once per `types`,
+        over those resources only (a 100k-resource audit asks for load balancers, not for everything)."""
+        index = self._value_indexes.get(types)
+        if index is None:
+            index = self._value_indexes[types] = defaultdict(list)
             # The property set a stack policy sees (outputs in audits, inputs in previews), as
             # in the Analyzer protocol. The protocol carries no resource id, so the export loader
             # copies a deployed resource's id into its outputs; `resource.id` here serves callers
             # that build Resources by hand.
-            for resource in self.resources:
+            for resource in self.of_type(*types) if types else self.resources:
                 source = self.props(resource)
                 seen: set[str] = set()
                 for key in _REFERENCE_OUTPUTS:
@@ -150,8 +152,7 @@ class Graph:
                         index[value].append(resource)
                 if resource.id and resource.id not in seen:
                     index[resource.id].append(resource)
-            self._value_index = index
-        return self._value_index
+        return index
 
     def _reference_values(self, resource: Resource) -> set[str]:
         source = self.props(resource)
@@ -161,12 +162,7 @@ class Graph:
         return found
 
     def _candidates(self, value: str, types: Sequence[str]) -> tuple[Resource, ...]:
-        key = (value, tuple(types))
-        found = self._candidate_cache.get(key)
-        if found is None:
-            found = tuple(t for t in self._index().get(value, ()) if not types or t.type in types)
-            self._candidate_cache[key] = found
-        return found
+        return tuple(self._index(tuple(dict.fromkeys(types))).get(value, ()))
 
     def resolve(self, resource: Resource, path: str, types: Sequence[str] = ()) -> Resolution:
         """Resources that the value at `path` of `resource` refers to, as the engine would bind them.
