@@ -181,14 +181,16 @@ def evaluate(
 
     def record(rule: Rule, resource: Resource | None, outcome: Outcome, urn: str) -> None:
         policy = policies[rule.meta.id]
-        name = resource.name if resource else ""
-        outcome, waiver = apply_waiver(outcome, policy, urn, name, today)
-        resolver = by_id.get(str(outcome.evidence.get("resolvedBy", ""))) if outcome.evidence else None
-        if waiver is None and resolver is not None and resolver is not rule:
-            # A failure another rule settled is that rule's finding too: its waiver covers it.
-            outcome, waiver = apply_waiver(outcome, policies[resolver.meta.id], urn, name, today)
-        if waiver is not None:
-            result.waiver_uses[waiver].append(urn)
+        waiver = None
+        if outcome.status is Status.FAIL:  # only a failure can be waived
+            name = resource.name if resource else ""
+            outcome, waiver = apply_waiver(outcome, policy, urn, name, today)
+            resolver = by_id.get(str(outcome.evidence.get("resolvedBy", ""))) if outcome.evidence else None
+            if waiver is None and resolver is not None and resolver is not rule:
+                # A failure another rule settled is that rule's finding too: its waiver covers it.
+                outcome, waiver = apply_waiver(outcome, policies[resolver.meta.id], urn, name, today)
+            if waiver is not None:
+                result.waiver_uses[waiver].append(urn)
         result.findings.append(_finding(rule, resource, outcome, policy.enforcement, stack, waiver, urn))
 
     graph = Graph(resources, use_outputs=use_outputs)

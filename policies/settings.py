@@ -15,9 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
 from policies.model import Enforcement, RuleMeta
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "disabled", "remediate")
@@ -39,10 +36,6 @@ WAIVER_SCHEMA: dict[str, Any] = {
         "additionalProperties": False,
     },
 }
-
-
-_VALIDATOR = Draft202012Validator
-"""The draft `jsonschema.validate` picks for these schemas (they name no `$schema`)."""
 
 
 class ConfigError(ValueError):
@@ -135,6 +128,16 @@ def parse_waivers(policy: str, raw: Sequence[Mapping[str, Any]]) -> tuple[Waiver
     return tuple(waivers)
 
 
+def _schema_error(schema: Mapping[str, Any], properties: Mapping[str, Any]) -> Any:
+    """The error `jsonschema.validate` would raise, or None. The schemas are the pack's own, checked once
+    by a test: checking each again per run (as `validate` does) cost a quarter second of every gate and
+    audit. Imported here: runs without policy properties (most) never load jsonschema."""
+    from jsonschema import Draft202012Validator  # the draft `validate` picks for schemas naming no `$schema`
+    from jsonschema.exceptions import best_match
+
+    return best_match(Draft202012Validator(schema).iter_errors(dict(properties)))
+
+
 def policy_settings(meta: RuleMeta, enforcement: Enforcement | None, properties: Mapping[str, Any]) -> PolicySettings:
     """Validated settings for one policy: schema-checked properties over the defaults."""
     schema = config_schema(meta)
@@ -143,9 +146,7 @@ def policy_settings(meta: RuleMeta, enforcement: Enforcement | None, properties:
             raise ConfigError(
                 f"{meta.name}.{prop}: unknown property (known: {', '.join(sorted(schema['properties']))})"
             )
-    # The schemas are the pack's own, checked once by a test; checking each one again per run
-    # (jsonschema.validate does) cost a quarter second of every gate and audit.
-    error = best_match(_VALIDATOR(schema).iter_errors(dict(properties))) if properties else None
+    error = _schema_error(schema, properties) if properties else None
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "pattern" and error.validator_value == _REAL_TEXT:

@@ -37,8 +37,9 @@ instead of a RecursionError.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,12 +86,12 @@ def load_export(path: Path | str, data: bytes | None = None) -> StackExport:
     """Parse one export file; `path` "-" reads `data` (or standard input when `data` is None)."""
     label = label_of(path)
     raw = _read(path, data, label)
-    with collector.paused(freeze=True):
+    with _digest_beside(raw) as digest, collector.paused(freeze=True):
         document = _parse(raw, label)
         version, deployment = _deployment(document, label)
         export = StackExport(
             path=label,
-            sha256=hashlib.sha256(raw).hexdigest(),
+            sha256=digest(),
             version=version,
             stack="",
             project="",
@@ -99,6 +100,24 @@ def load_export(path: Path | str, data: bytes | None = None) -> StackExport:
         _load_resources(deployment, export, label)
         export.pending_operations = _pending_operations(deployment, export, label)
     return export
+
+
+DIGEST_ON_A_THREAD = 4 << 20
+"""Exports larger than this are hashed on a second thread while the main one parses them."""
+
+
+@contextlib.contextmanager
+def _digest_beside(raw: bytes) -> Iterator[Callable[[], str]]:
+    """The SHA-256 of `raw` as a call that gives it; for a large export computed meanwhile on a thread
+    (hashlib releases the GIL, so on a second core it costs no wall time: 0.1 s at 200 MB)."""
+    if len(raw) <= DIGEST_ON_A_THREAD:
+        yield lambda: hashlib.sha256(raw).hexdigest()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-digest") as pool:
+        pending = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
+        yield pending.result
 
 
 def resources_for_resource_rules(export: StackExport) -> list[Resource]:

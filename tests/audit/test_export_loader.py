@@ -48,6 +48,25 @@ def test_reference_export_loads_every_resource_with_its_state() -> None:
     assert len(export.resources) == len(json.loads(raw)["deployment"]["resources"])
     assert export.skipped == [] and export.notes == [] and export.pending_operations == []
 
+
+def test_a_large_export_is_hashed_on_a_thread_to_the_same_digest(monkeypatch) -> None:
+    import threading
+
+    from ferpaguard.sources import export as export_module
+
+    hashed_on: list[str] = []
+    real_sha256 = hashlib.sha256
+
+    def spying_sha256(data: bytes) -> Any:
+        hashed_on.append(threading.current_thread().name)
+        return real_sha256(data)
+
+    monkeypatch.setattr(export_module, "DIGEST_ON_A_THREAD", 0)
+    monkeypatch.setattr(export_module.hashlib, "sha256", spying_sha256)
+    export = load_export(REFERENCE)
+    assert export.sha256 == real_sha256(REFERENCE.read_bytes()).hexdigest()
+    assert len(hashed_on) == 1 and hashed_on[0].startswith("export-digest")
+
     stack, provider = export.resources[0], export.resources[1]
     assert (stack.type, stack.custom, stack.name) == ("pulumi:pulumi:Stack", False, "proj-dev")
     assert (provider.urn, provider.custom) == (PROVIDER_URN, True)
