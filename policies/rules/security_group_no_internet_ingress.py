@@ -14,6 +14,8 @@ from policies.values import (
     MISSING,
     REDACTED,
     SECRET_PRESENT,
+    SECRET_SIG,
+    SIG_KEY,
     UNKNOWN,
     UNKNOWN_SHOWN,
     as_list,
@@ -64,6 +66,15 @@ def _inline_rules(props: Mapping[str, Any]) -> list[IngressRule] | None:
     ingress = get(props, "ingress")
     if ingress is UNKNOWN:
         return None
+    raw = props.get("ingress") if type(props) is dict and props.get(SIG_KEY) != SECRET_SIG else None
+    if type(raw) is list and all(type(item) is dict and item.get(SIG_KEY) != SECRET_SIG for item in raw):
+        # No secret or unknown on the way to each item: reading the item is what the dotted paths below
+        # read, without walking from the top for every field (security groups are many in large audits).
+        return [_ingress_rule(f"ingress[{index}]", item) for index, item in enumerate(raw)]
+    return _inline_rules_by_path(props, ingress)
+
+
+def _inline_rules_by_path(props: Mapping[str, Any], ingress: Any) -> list[IngressRule]:
     rules = []
     for index in range(len(as_list(ingress))):
         prefix = f"ingress.{index}"
@@ -79,6 +90,12 @@ def _inline_rules(props: Mapping[str, Any]) -> list[IngressRule] | None:
             )
         )
     return rules
+
+
+def _ingress_rule(where: str, item: Mapping[str, Any]) -> IngressRule:
+    cidrs = _cidr_values(get(item, "cidrBlocks")) + _cidr_values(get(item, "ipv6CidrBlocks"))
+    ports = (get(item, "protocol"), get(item, "fromPort"), get(item, "toPort"))
+    return IngressRule(where, cidrs, *ports, _any_secret(item, ("protocol", "fromPort", "toPort")))
 
 
 def _any_secret(props: Mapping[str, Any], paths: Iterable[str]) -> bool:
