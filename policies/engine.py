@@ -16,16 +16,19 @@ from policies.settings import PolicySettings, Waiver
 def _collect(produced: Iterable[Outcome] | None, rule: Rule) -> list[Outcome]:
     outcomes = list(produced or ())
     for outcome in outcomes:
-        if not isinstance(outcome, Outcome):
+        if type(outcome) is not Outcome and not isinstance(outcome, Outcome):
             raise TypeError(f"{rule.meta.id} returned {type(outcome).__name__}, not Outcome")
     return outcomes
 
 
-def run_resource_rule(rule: Rule, resource: Resource, settings: PolicySettings) -> list[Outcome]:
-    """Outcomes of a resource rule on one resource; a single pass when it found nothing."""
+def run_resource_rule(
+    rule: Rule, resource: Resource, settings: PolicySettings, context: Context | None = None
+) -> list[Outcome]:
+    """Outcomes of a resource rule on one resource; a single pass when it found nothing. `context`, when
+    given, is `Context(settings.properties)` made once for many resources."""
     assert rule.check is not None
     try:
-        outcomes = _collect(rule.check(resource, Context(settings.properties)), rule)
+        outcomes = _collect(rule.check(resource, context or Context(settings.properties)), rule)
     except Exception as error:  # noqa: BLE001 - a faulty rule must not pass silently
         return [Outcome(Status.UNKNOWN, f"rule error: {type(error).__name__}: {error}")]
     if not outcomes:
