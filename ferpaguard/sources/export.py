@@ -327,18 +327,18 @@ class _ResourceReader:
             # Stack policies see outputs only (the Analyzer protocol has no id field): keep the id reachable.
             outputs = {**outputs, "id": id_}
         custom = get("custom")
-        resource = Resource(
-            urn=urn,
-            type=type_,
-            name=parts[3],
-            props=inputs,
-            outputs=outputs,
-            parent=parent or None,
-            dependencies=self.urn_list(get("dependencies"), urn, "dependencies"),
-            property_dependencies=self.property_dependencies(get("propertyDependencies"), urn),
-            provider=provider or None,
-            id=id_ or None,
-            custom=custom if type(custom) is bool else bool(id_),
+        resource = Resource(  # positional, in the field order: once per resource of 100k-resource exports
+            urn,
+            type_,
+            parts[3],
+            inputs,
+            outputs,
+            parent or None,
+            self.urn_list(get("dependencies"), urn, "dependencies"),
+            self.property_dependencies(get("propertyDependencies"), urn),
+            provider or None,
+            id_ or None,
+            custom if type(custom) is bool else bool(id_),
         )
         return resource, parts
 
@@ -364,12 +364,22 @@ class _ResourceReader:
             if value is not None:
                 self.note(urn, "propertyDependencies", "an object")
             return {}
-        result: dict[str, tuple[str, ...]] = dict.fromkeys(value, ())
+        result: dict[str, tuple[str, ...]] = {}
+        referenced = self.referenced
         for key, urns in value.items():
-            if urns:
-                result[key] = self.urn_list(urns, urn, f"propertyDependencies.{key}")
-            elif urns is not None and type(urns) is not list:
-                self.note(urn, f"propertyDependencies.{key}", "a list of URNs")
+            if type(urns) is list:
+                for item in urns:
+                    if type(item) is not str:
+                        break
+                else:  # a list of URNs, as Pulumi writes it
+                    result[key] = tuple(urns)
+                    referenced.update(urns)
+                    continue
+            elif urns is None:
+                result[key] = ()
+                continue
+            self.note(urn, f"propertyDependencies.{key}", "a list of URNs")
+            result[key] = ()
         return result
 
 
