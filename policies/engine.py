@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from types import MappingProxyType
 
 from policies.graph import Graph
 from policies.model import Outcome, Resource, Status
 from policies.registry import Context, Rule
 from policies.settings import PolicySettings, Waiver
+
+COMPLIANT = Outcome(Status.PASS, "compliant", None, MappingProxyType({}))
+"""The pass of a resource rule that found nothing: one shared, unchangeable outcome (most outcomes of a
+large audit are this one)."""
 
 
 def _collect(produced: Iterable[Outcome] | None, rule: Rule) -> list[Outcome]:
@@ -32,7 +37,7 @@ def run_resource_rule(
     except Exception as error:  # noqa: BLE001 - a faulty rule must not pass silently
         return [Outcome(Status.UNKNOWN, f"rule error: {type(error).__name__}: {error}")]
     if not outcomes:
-        return [Outcome(Status.PASS, "compliant")]
+        return [COMPLIANT]
     return outcomes
 
 
