@@ -14,6 +14,7 @@ Unknown parts stay visible: a statement whose field is unknown says so through
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -154,17 +155,29 @@ def read_policy(value: Any) -> PolicyRead:
         inner = read_policy(unwrap_secret(value))
         return replace(inner, statements=tuple(replace(s, secret=True) for s in inner.statements))
     if isinstance(value, str):
-        if len(value) > MAX_POLICY_CHARS:
-            return PolicyRead(PolicyState.INVALID, error=f"the policy is longer than {MAX_POLICY_CHARS} characters")
-        if not value.strip():
-            return PolicyRead(PolicyState.INVALID, error="the policy is an empty string")
-        try:
-            value = json.loads(value)
-        except ValueError as error:
-            reason = f"the policy is not valid JSON ({error.msg} at line {error.lineno})"
-            return PolicyRead(PolicyState.INVALID, error=reason)
-        except RecursionError:
-            return PolicyRead(PolicyState.INVALID, error="the policy JSON is nested too deeply")
+        return _read_policy_text(value)
+    return _read_policy_object(value)
+
+
+@functools.lru_cache(maxsize=2048)
+def _read_policy_text(value: str) -> PolicyRead:
+    """A policy given as JSON text. The same text reads the same (the result is immutable): an audit reads
+    each policy twice (inputs, then the deployed state), and many resources carry the same policy."""
+    if len(value) > MAX_POLICY_CHARS:
+        return PolicyRead(PolicyState.INVALID, error=f"the policy is longer than {MAX_POLICY_CHARS} characters")
+    if not value.strip():
+        return PolicyRead(PolicyState.INVALID, error="the policy is an empty string")
+    try:
+        document = json.loads(value)
+    except ValueError as error:
+        reason = f"the policy is not valid JSON ({error.msg} at line {error.lineno})"
+        return PolicyRead(PolicyState.INVALID, error=reason)
+    except RecursionError:
+        return PolicyRead(PolicyState.INVALID, error="the policy JSON is nested too deeply")
+    return _read_policy_object(document)
+
+
+def _read_policy_object(value: Any) -> PolicyRead:
     if not isinstance(value, Mapping):
         return PolicyRead(PolicyState.INVALID, error=f"the policy is a JSON {_json_type(value)}, not an object")
     try:
