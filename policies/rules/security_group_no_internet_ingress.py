@@ -1,5 +1,6 @@
 """Internet ingress in inline security-group rules and in the standalone rule resources."""
 
+import functools
 import ipaddress
 import math
 from collections.abc import Iterable, Mapping
@@ -133,6 +134,12 @@ def _is_internet(cidr: Any) -> bool | None:
         return None
     if not isinstance(cidr, str):
         return False
+    return _is_internet_text(cidr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_internet_text(cidr: str) -> bool:
+    """For a CIDR as text; the same few ranges recur across an organisation's security groups."""
     try:
         network = ipaddress.ip_network(cidr.strip(), strict=False)
     except ValueError:
