@@ -115,13 +115,9 @@ def many_exports(size: int, workdir: Path) -> tuple[list[Path], Path]:
 
 
 def measure(kind: str, paths: list[str]) -> dict[str, Any]:
-    from ferpaguard import evidence
-    from ferpaguard.evaluate import Evaluation, evaluate
-    from ferpaguard.evidence.view import prepare
-    from ferpaguard.run import InputRef, RunResult
-    from ferpaguard.sources.export import load_export, resources_for_resource_rules
+    from ferpaguard import collector
+    from ferpaguard.sources.export import load_export
     from policies.registry import all_rules
-    from policies.settings import PackSettings
 
     all_rules()  # rule imports are start-up, not audit
     times: dict[str, float] = {}
@@ -136,11 +132,25 @@ def measure(kind: str, paths: list[str]) -> dict[str, Any]:
     exports = [load_export(path) for path in paths]
     gc.freeze()  # as the CLI does once its inputs are loaded
     times["load"] = time.perf_counter() - begin
+    with collector.paused(freeze=True):  # as the CLI evaluates and writes
+        return measure_evaluation(kind, exports, times)
+
+
+def measure_evaluation(kind: str, exports: list[Any], times: dict[str, float]) -> dict[str, Any]:
+    from ferpaguard import evidence
+    from ferpaguard.evaluate import Evaluation, evaluate
+    from ferpaguard.evidence.view import prepare
+    from ferpaguard.run import InputRef, RunResult
+    from ferpaguard.sources.export import resources_for_resource_rules
+    from policies.settings import PackSettings
+
     begin = time.perf_counter()
     evaluation = Evaluation()
     for export in exports:
+        # As `ferpaguard audit` does by default: stack rules on outputs, resource rules on inputs and,
+        # where they disagree, on the deployed state.
         evaluate(resources_for_resource_rules(export), PackSettings(), stack=export.stack, use_outputs=True,
-                 evaluation=evaluation)
+                 judge_deployed=True, evaluation=evaluation)
     times["evaluate"] = time.perf_counter() - begin
     result: dict[str, Any] = {"findings": len(evaluation.findings)}
     if kind in ("phases", "many"):
