@@ -19,7 +19,7 @@ from ferpaguard.evidence.controls import control_label
 from ferpaguard.evidence.determinism import write_text
 from ferpaguard.evidence.text import FORMULA_PREFIXES, csv_cell
 from ferpaguard.evidence.view import EvidenceView
-from policies.model import ControlRef, Enforcement, Finding, Severity, Status
+from policies.model import Enforcement, Severity, Status
 
 FILENAME = "findings.csv"
 COLUMNS = (
@@ -66,42 +66,13 @@ def field(text: str) -> str:
     return quoted(csv_cell(text))
 
 
-class _Cells:
-    """Fields of the columns that repeat from row to row, each made once per distinct value."""
+_MEMBER_FIELDS = {id(member): field(member.value) for kind in (Status, Enforcement, Severity) for member in kind}
+"""By identity: hashing an enum member runs Python code, and these are the only members there are."""
 
-    def __init__(self, view: EvidenceView) -> None:
-        self._view = view
-        self._text: dict[str, str] = {}
-        self._stack: dict[str, tuple[str, str]] = {}
-        self._controls: dict[int, tuple[tuple[ControlRef, ...], str]] = {}
-        # By identity: hashing an enum member runs Python code, and these are the only members there are.
-        self._members = {id(member): field(member.value) for kind in (Status, Enforcement, Severity) for member in kind}
 
-    def text(self, text: str) -> str:
-        cell = self._text.get(text)
-        if cell is None:
-            cell = self._text[text] = field(text)
-        return cell
-
-    def member(self, member: Status | Enforcement | Severity) -> str:
-        cell = self._members.get(id(member))
-        return field(member.value) if cell is None else cell
-
-    def stack_and_input(self, finding: Finding) -> tuple[str, str]:
-        """The stack's field and its input's (`EvidenceView.input_uri` reads nothing but the stack)."""
-        cells = self._stack.get(finding.stack)
-        if cells is None:
-            cells = self._stack[finding.stack] = (field(finding.stack), field(self._view.input_uri(finding)))
-        return cells
-
-    def controls(self, controls: tuple[ControlRef, ...]) -> str:
-        # By identity (a rule's findings share its tuple); the entry holds the tuple, so the id stays its own.
-        known = self._controls.get(id(controls))
-        if known is not None and known[0] is controls:
-            return known[1]
-        cell = field(";".join(control_label(ref) for ref in controls))
-        self._controls[id(controls)] = (controls, cell)
-        return cell
+def _member(member: Status | Enforcement | Severity) -> str:
+    cell = _MEMBER_FIELDS.get(id(member))
+    return field(member.value) if cell is None else cell
 
 
 def _waiver_fields(waiver: Mapping[str, Any]) -> str:
@@ -112,17 +83,36 @@ _NO_WAIVER = _waiver_fields({})
 
 
 def render(view: EvidenceView) -> str:
-    cells = _Cells(view)
-    text, member, stack_and_input, controls = cells.text, cells.member, cells.stack_and_input, cells.controls
+    """The CSV text. A view's findings come in runs of one stack and rule, sharing those objects, so the
+    cells of those columns are made again only when an object differs from the previous row's."""
     lines = [",".join(map(field, COLUMNS)) + "\r\n"]
+    types: dict[str, str] = {}
+    members = _MEMBER_FIELDS.get
+    stack = rule_id = policy = title = enforcement = severity = controls = source = origin = message = None
+    head = grade = provenance = message_field = ""
     for f in view.findings:
-        stack, source_input = stack_and_input(f)
+        if (f.rule_id is not rule_id or f.stack is not stack or f.policy is not policy or f.title is not title
+                or f.enforcement is not enforcement or f.severity is not severity):
+            stack, rule_id, policy, title, enforcement, severity = (
+                f.stack, f.rule_id, f.policy, f.title, f.enforcement, f.severity)
+            head = f"{field(stack)},{field(rule_id)},{field(policy)},{field(title)}"
+            grade = f"{_member(enforcement)},{_member(severity)}"
+        if f.controls is not controls or f.source is not source or f.stack is not origin:
+            controls, source, origin = f.controls, f.source, f.stack
+            labels = ";".join(control_label(ref) for ref in controls)
+            provenance = f"{field(labels)},{field(source)},{field(view.input_uri(f))}"
+        if f.message is not message:
+            message = f.message
+            message_field = field(message)
+        resource_type = types.get(f.resource_type)
+        if resource_type is None:
+            resource_type = types[f.resource_type] = field(f.resource_type)
+        status = members(id(f.status)) or _member(f.status)
         evidence = field(_EVIDENCE.encode(f.evidence)) if f.evidence else ""
         waiver = _waiver_fields(f.waiver) if f.waiver else _NO_WAIVER
         lines.append(
-            f"{stack},{text(f.rule_id)},{text(f.policy)},{text(f.title)},{member(f.status)},{member(f.enforcement)},"
-            f"{member(f.severity)},{text(f.resource_type)},{field(f.resource_name)},{field(f.urn)},{field(f.message)},"
-            f"{controls(f.controls)},{text(f.source)},{source_input},{evidence},{waiver}\r\n"
+            f"{head},{status},{grade},{resource_type},{field(f.resource_name)},{field(f.urn)},{message_field},"
+            f"{provenance},{evidence},{waiver}\r\n"
         )
     return "".join(lines)
 

@@ -11,7 +11,7 @@ tree through ElementTree took seconds for an audit's 143k findings; tests hold t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ferpaguard.evidence.text import xml_safe
@@ -21,10 +21,14 @@ from policies.model import Finding, Status
 FILENAME = "findings.junit.xml"
 _DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
-Case = tuple[str, str, list[Finding]]
-"""(rule_id, urn, that rule's findings on that resource in the view's order): one test case."""
+Case = tuple[tuple[str, str, str], list[Finding]]
+"""((stack, rule_id, urn), that rule's findings on that resource in the view's order): one test case."""
 
 _PASS, _FAIL, _UNKNOWN, _WAIVED = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.WAIVED
+
+
+class _OutOfOrder(Exception):
+    """The findings are not in (stack, rule_id, urn) order."""
 
 
 def escape_text(text: str) -> str:
@@ -57,42 +61,48 @@ def escape_attribute(text: str) -> str:
     return text
 
 
+def safe_attribute(text: str) -> str:
+    """`escape_attribute(xml_safe(text))`, with fewer passes over the usual printable ASCII text."""
+    if text.isascii() and text.isprintable():  # nothing for xml_safe to replace, no line break or tab
+        if "&" in text or "<" in text or ">" in text or '"' in text:
+            return escape_attribute(text)
+        return text
+    return escape_attribute(xml_safe(text))
+
+
+def safe_text(text: str) -> str:
+    """`escape_text(xml_safe(text))`."""
+    return escape_text(text if text.isascii() and text.isprintable() else xml_safe(text))
+
+
 def _attributes(pairs: Sequence[tuple[str, str]]) -> str:
     return "".join(f' {name}="{escape_attribute(value)}"' for name, value in pairs)
 
 
-def _suites(findings: Sequence[Finding]) -> list[tuple[str, list[Case]]]:
-    """Each stack's test cases in (rule_id, urn) order, stacks in order. A view's findings already come
-    in that order, so its cases are runs of equal keys; findings in any other order are grouped and sorted."""
-    suites: list[tuple[str, list[Case]]] = []
-    cases: list[Case] = []
-    current: list[Finding] = []
-    last_stack = last_rule = last_urn = ""
+def _cases_in_order(findings: Iterable[Finding]) -> Iterator[Case]:
+    """The cases of findings in (stack, rule_id, urn) order, as a view has them: runs of equal keys.
+    Raises _OutOfOrder at the first finding that breaks that order."""
+    key: tuple[str, str, str] | None = None
+    group: list[Finding] = []
     for finding in findings:
-        stack, rule_id, urn = finding.stack, finding.rule_id, finding.urn
-        if stack != last_stack or not suites:
-            if suites and stack < last_stack:
-                return _sorted_suites(findings)
-            cases = []
-            suites.append((stack, cases))
-            last_stack = stack
-        elif urn == last_urn and rule_id == last_rule:
-            current.append(finding)
+        current = (finding.stack, finding.rule_id, finding.urn)
+        if current == key:
+            group.append(finding)
             continue
-        elif rule_id < last_rule or (rule_id == last_rule and urn < last_urn):
-            return _sorted_suites(findings)
-        current = [finding]
-        cases.append((rule_id, urn, current))
-        last_rule, last_urn = rule_id, urn
-    return suites
+        if key is not None:
+            if current < key:
+                raise _OutOfOrder
+            yield key, group
+        key, group = current, [finding]
+    if key is not None:
+        yield key, group
 
 
-def _sorted_suites(findings: Sequence[Finding]) -> list[tuple[str, list[Case]]]:
-    by_stack: dict[str, dict[tuple[str, str], list[Finding]]] = {}
+def _sorted_cases(findings: Iterable[Finding]) -> list[Case]:
+    by_key: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in findings:
-        by_stack.setdefault(finding.stack, {}).setdefault((finding.rule_id, finding.urn), []).append(finding)
-    return [(stack, [(rule_id, urn, group) for (rule_id, urn), group in sorted(by_stack[stack].items())])
-            for stack in sorted(by_stack)]
+        by_key.setdefault((finding.stack, finding.rule_id, finding.urn), []).append(finding)
+    return sorted(by_key.items())
 
 
 def _result(worst: Finding, relevant: list[Finding]) -> str:
@@ -112,42 +122,50 @@ def _result(worst: Finding, relevant: list[Finding]) -> str:
     return f'<skipped message="{escape_attribute(xml_safe(f"not applicable: {message}"))}" />'
 
 
-def _suite(view: EvidenceView, stack: str, cases: list[Case], properties: str, tally: list[int]) -> str:
-    """One stack's <testsuite>; adds its (tests, failures, errors, skipped) to `tally`."""
-    parts: list[str] = []
-    failures = errors = skipped = 0
-    classnames: dict[str, str] = {}
-    for rule_id, urn, findings in cases:
+class _Suite:
+    """The <testsuite> of one stack, as its cases come."""
+
+    def __init__(self, stack: str) -> None:
+        self.stack = stack
+        self.cases: list[str] = []
+        self.counts = [0, 0, 0]  # failures, errors, skipped
+
+    def xml(self, view: EvidenceView, properties: str) -> str:
+        failures, errors, skipped = self.counts
+        head = _attributes([("name", xml_safe(f"ferpaguard: {self.stack or 'default'}")), ("timestamp", view.started),
+                            ("tests", str(len(self.cases))), ("errors", str(errors)), ("failures", str(failures)),
+                            ("skipped", str(skipped)), ("time", "0.0")])
+        return f"<testsuite{head}>{properties}{''.join(self.cases)}</testsuite>"
+
+
+def _suites(cases: Iterable[Case]) -> list[_Suite]:
+    """One suite per stack, in the order the cases come."""
+    suites: list[_Suite] = []
+    suite: _Suite | None = None
+    rule_id = classname = ""
+    for (stack, case_rule_id, urn), findings in cases:
+        if suite is None or stack != suite.stack:
+            suite = _Suite(stack)
+            suites.append(suite)
         if len(findings) == 1:
             worst = findings[0]
             relevant = findings
         else:
             worst = min(findings, key=lambda f: STATUS_ORDER[f.status])
             relevant = [f for f in findings if f.status is worst.status]
-        classname = classnames.get(rule_id)
-        if classname is None:
-            classname = classnames[rule_id] = escape_attribute(xml_safe(rule_id))
+        if case_rule_id != rule_id or not classname:
+            rule_id, classname = case_rule_id, safe_attribute(case_rule_id)
         status = worst.status
         if status is _PASS:
             result = ""
         else:
             result = _result(worst, relevant)
-            if status is _FAIL:
-                failures += 1
-            elif status is _UNKNOWN:
-                errors += 1
-            else:
-                skipped += 1
-        out = xml_safe(f"{worst.title} [{worst.resource_type}] {worst.resource_name}")
-        system_out = f"<system-out>{escape_text(out)}</system-out>" if out else "<system-out />"
-        parts.append(f'<testcase name="{escape_attribute(xml_safe(urn))}" classname="{classname}" time="0.0">'
-                     f"{result}{system_out}</testcase>")
-    for position, count in enumerate((len(cases), failures, errors, skipped)):
-        tally[position] += count
-    head = _attributes([("name", xml_safe(f"ferpaguard: {stack or 'default'}")), ("timestamp", view.started),
-                        ("tests", str(len(cases))), ("errors", str(errors)), ("failures", str(failures)),
-                        ("skipped", str(skipped)), ("time", "0.0")])
-    return f"<testsuite{head}>{properties}{''.join(parts)}</testsuite>"
+            suite.counts[0 if status is _FAIL else 1 if status is _UNKNOWN else 2] += 1
+        out = safe_text(f"{worst.title} [{worst.resource_type}] {worst.resource_name}")
+        system_out = f"<system-out>{out}</system-out>" if out else "<system-out />"
+        suite.cases.append(f'<testcase name="{safe_attribute(urn)}" classname="{classname}" time="0.0">'
+                           f"{result}{system_out}</testcase>")
+    return suites
 
 
 def _properties(view: EvidenceView) -> str:
@@ -161,15 +179,17 @@ def _properties(view: EvidenceView) -> str:
 
 
 def document(view: EvidenceView) -> bytes:
-    """The JUnit XML, written as text in one pass and encoded once."""
-    suites = _suites(view.findings)
+    """The JUnit XML, written as text in one pass over the findings and encoded once."""
+    try:
+        suites = _suites(_cases_in_order(view.findings))
+    except _OutOfOrder:
+        suites = _suites(_sorted_cases(view.findings))
     properties = _properties(view) if suites else ""
-    tally = [0, 0, 0, 0]
-    body = "".join([_suite(view, stack, cases, properties, tally) for stack, cases in suites])
-    tests, failures, errors, skipped = tally
-    root = _attributes([("name", xml_safe(f"ferpaguard {view.command}")), ("tests", str(tests)),
-                        ("failures", str(failures)), ("errors", str(errors)), ("skipped", str(skipped)),
-                        ("time", "0")])
+    body = "".join([suite.xml(view, properties) for suite in suites])
+    failures, errors, skipped = (sum(suite.counts[i] for suite in suites) for i in range(3))
+    root = _attributes([("name", xml_safe(f"ferpaguard {view.command}")),
+                        ("tests", str(sum(len(suite.cases) for suite in suites))), ("failures", str(failures)),
+                        ("errors", str(errors)), ("skipped", str(skipped)), ("time", "0")])
     xml = f"<testsuites{root}>{body}</testsuites>" if suites else f"<testsuites{root} />"
     return (_DECLARATION + xml + "\n").encode("utf-8", "xmlcharrefreplace")
 
