@@ -19,7 +19,7 @@ from ferpaguard.evidence.controls import control_label
 from ferpaguard.evidence.determinism import write_text
 from ferpaguard.evidence.text import FORMULA_PREFIXES, csv_cell
 from ferpaguard.evidence.view import EvidenceView
-from policies.model import Enforcement, Severity, Status
+from policies.model import Enforcement, Finding, Severity, Status
 
 FILENAME = "findings.csv"
 COLUMNS = (
@@ -88,19 +88,22 @@ def render(view: EvidenceView) -> str:
     lines = [",".join(map(field, COLUMNS)) + "\r\n"]
     types: dict[str, str] = {}
     members = _MEMBER_FIELDS.get
-    stack = rule_id = policy = title = enforcement = severity = controls = source = origin = message = None
+    rule: Finding | None = None  # the row whose rule cells `head` and `grade` are
+    origin: Finding | None = None  # the row whose controls, source and input cells `provenance` are
+    message: str | None = None
     head = grade = provenance = message_field = ""
     for f in view.findings:
-        if (f.rule_id is not rule_id or f.stack is not stack or f.policy is not policy or f.title is not title
-                or f.enforcement is not enforcement or f.severity is not severity):
-            stack, rule_id, policy, title, enforcement, severity = (
-                f.stack, f.rule_id, f.policy, f.title, f.enforcement, f.severity)
-            head = f"{field(stack)},{field(rule_id)},{field(policy)},{field(title)}"
-            grade = f"{_member(enforcement)},{_member(severity)}"
-        if f.controls is not controls or f.source is not source or f.stack is not origin:
-            controls, source, origin = f.controls, f.source, f.stack
-            labels = ";".join(control_label(ref) for ref in controls)
-            provenance = f"{field(labels)},{field(source)},{field(view.input_uri(f))}"
+        if (rule is None or f.rule_id is not rule.rule_id or f.stack is not rule.stack or f.policy is not rule.policy
+                or f.title is not rule.title or f.enforcement is not rule.enforcement
+                or f.severity is not rule.severity):
+            rule = f
+            head = f"{field(f.stack)},{field(f.rule_id)},{field(f.policy)},{field(f.title)}"
+            grade = f"{_member(f.enforcement)},{_member(f.severity)}"
+        if (origin is None or f.controls is not origin.controls or f.source is not origin.source
+                or f.stack is not origin.stack):
+            origin = f
+            labels = ";".join(control_label(ref) for ref in f.controls)
+            provenance = f"{field(labels)},{field(f.source)},{field(view.input_uri(f))}"
         if f.message is not message:
             message = f.message
             message_field = field(message)
