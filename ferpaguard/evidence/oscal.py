@@ -61,10 +61,9 @@ def _run_uuid(view: EvidenceView) -> str:
 class _Evaluations:
     """What one NIST control's finding cites: its observations, in the findings' order."""
 
-    __slots__ = ("groups", "ref", "related")
+    __slots__ = ("groups", "related")
 
-    def __init__(self, ref: ControlRef) -> None:
-        self.ref = ref
+    def __init__(self) -> None:
         self.related: list[dict[str, str]] = []
         self.groups: list[_ControlGroup] = []
         """The control groups that name this control, once per time they name it."""
@@ -161,7 +160,7 @@ class _Assessment:
             for ref in _nist_refs(group.controls):
                 evaluations = self.by_control.get(ref)
                 if evaluations is None:
-                    evaluations = self.by_control[ref] = _Evaluations(ref)
+                    evaluations = self.by_control[ref] = _Evaluations()
                 evaluations.groups.append(group)
                 group.targets.append(evaluations)
         return group.targets
