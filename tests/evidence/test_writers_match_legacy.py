@@ -41,8 +41,9 @@ HOSTILE = [
 ODD_REFS = (
     ControlRef("NIST-800-53", "SC-28"),
     ControlRef("NIST-800-53", "SC-28"),  # named twice: counted twice, as before
-    ControlRef("NIST-800-53", "sc-07"),
+    ControlRef("NIST-800-53", "SC-07"),  # sorts level with SC-7: the order of first appearance decides
     ControlRef("NIST-800-53", "SC-7"),
+    ControlRef("NIST-800-53", "sc-7"),
     ControlRef("NIST-800-171", "03.13.11"),
     ControlRef("OTHER", "1"),
 )
@@ -95,6 +96,8 @@ def random_run(seed: int, count: int) -> RunResult:
     types = ["aws:rds/cluster:Cluster", "aws:s3/bucketV2:BucketV2", hostile(rng).replace("\ud800", "?")]
     names = ["db", "logs", "a" * 3, hostile(rng)]
     resources = [(rng.choice(STACKS), rng.choice(types), rng.choice(names) + str(i)) for i in range(count // 3 + 1)]
+    # Some URNs name another stack, or none, so that URN order is not stack order.
+    urns = {resource: f"urn:pulumi:{rng.choice(STACKS)}::proj::{resource[1]}::{resource[2]}" for resource in resources}
     findings = []
     for _ in range(count):
         stack, resource_type, name = rng.choice(resources)
@@ -109,7 +112,7 @@ def random_run(seed: int, count: int) -> RunResult:
                 status=rng.choice(list(Status)),
                 enforcement=rng.choice(list(Enforcement)),
                 severity=rng.choice(list(Severity)),
-                urn=f"urn:pulumi:{stack}::proj::{resource_type}::{name}",
+                urn=urns[stack, resource_type, name],
                 resource_type=resource_type,
                 resource_name=name,
                 message=rng.choice(["compliant", "not met", hostile(rng), f"password {factory.MARKER_SECRET}"]),
@@ -143,6 +146,9 @@ def test_a_large_run_with_shared_resources_and_tied_sort_keys() -> None:
     view = prepare(random_run(2026, count=3000))
     assert len({f.urn for f in view.findings}) < len(view.findings)
     assert_same_output(view)
+    shuffled = list(view.findings)
+    random.Random(1).shuffle(shuffled)
+    assert_same_output(dataclasses.replace(view, findings=tuple(shuffled)))  # writers must not lean on the view's order
 
 
 def test_the_hand_built_runs_and_findings_out_of_the_view_order() -> None:
@@ -153,3 +159,14 @@ def test_the_hand_built_runs_and_findings_out_of_the_view_order() -> None:
     empty = factory.compliant_run()
     empty.findings = []
     assert_same_output(prepare(empty))
+
+
+def test_evidence_is_pretty_printed_as_json_dumps_does() -> None:
+    rng = random.Random(5)
+    deep: Any = "bottom"
+    for _ in range(130):  # 260 levels: beyond orjson's limit
+        deep = {"n": [deep]}
+    odd = [deep, {1: "int key"}, {"t": (1, 2)}, {"big": 2**64, "small": -(2**63) - 1, "edge": 2**64 - 1},
+           {"s": "\ud800"}, {"f": 1e16}, [float("nan")], {"ctl": "".join(map(chr, range(128)))}, {"": {}, "l": []}]
+    for item in [*odd, *(value(rng) for _ in range(3000)), *(evidence(rng) for _ in range(1000))]:
+        assert html_report._pretty(item) == legacy._pretty(item), repr(item)
