@@ -166,17 +166,20 @@ class _Assessment:
         return group.targets
 
     def observation(self, index: int, finding: Finding) -> dict[str, Any]:
-        group = self.group(finding)
+        # The lookups that nearly always hit are inlined: this runs once per finding.
+        status = finding.status
+        group = self.groups.get(id(finding.controls)) or self.group(finding)
+        props = group.props.get((finding.rule_id, status, finding.enforcement, finding.severity, finding.source))
         uuid = stable_uuid("observation", self.run_uuid, str(index), finding.rule_id, finding.urn)
         observation: dict[str, Any] = {
             "uuid": uuid,
             "title": one_line(f"{finding.rule_id} on {finding.resource_name}"),
-            "description": one_line(f"{finding.status.value}: {finding.message}"),
-            "props": self.props(group, finding),
+            "description": one_line(f"{status.value}: {finding.message}"),
+            "props": props if props is not None else self.props(group, finding),
             "methods": self.methods,
-            "types": self.fail_types if finding.status is Status.FAIL else self.other_types,
+            "types": self.fail_types if status is Status.FAIL else self.other_types,
             "origins": self.origins,
-            "subjects": self.subject(finding),
+            "subjects": self.subjects.get(finding.urn) or self.subject(finding),
             "collected": self.collected,
         }
         if finding.evidence:
@@ -188,10 +191,10 @@ class _Assessment:
                 f"Waived: {waiver.get('reason', '')} (approved by {waiver.get('approver', '?')}, "
                 f"expires {waiver.get('expires', '?')})"
             )
-        if finding.status is not Status.NOT_APPLICABLE:
-            group.statuses[finding.status] += 1
+        if status is not Status.NOT_APPLICABLE:
+            group.statuses[status] += 1
             related = {"observation-uuid": uuid}
-            for evaluations in self.targets(group):
+            for evaluations in group.targets if group.targets is not None else self.targets(group):
                 evaluations.related.append(related)
         return observation
 
