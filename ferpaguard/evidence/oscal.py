@@ -65,8 +65,7 @@ class _Evaluations:
 
     def __init__(self) -> None:
         self.related: list[dict[str, str]] = []
-        self.groups: list[_ControlGroup] = []
-        """The control groups that name this control, once per time they name it."""
+        self.groups: list[_ControlGroup] = []  # the groups naming this control, once per time they name it
 
     def statuses(self) -> Counter[Status]:
         tally: Counter[Status] = Counter()
