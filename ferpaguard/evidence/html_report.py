@@ -261,22 +261,26 @@ def environment() -> jinja2.Environment:
 
 
 def render(view: EvidenceView) -> str:
-    template = environment().get_template(TEMPLATE)
     rules = _rules(view)
-    return template.render(
-        view=view,
-        meta=view.metadata(),
-        summary=view.summary,
-        verdict="FAIL" if view.summary["mandatory_failures"] else "PASS",
-        sections=_sections(view, rules),
-        rules=list(rules.values()),
-        framework_title=framework_title,
-        unmapped=[f for f in view.findings if not f.controls],
-        statuses=[s.value for s in Status],
-        scope=SCOPE,
-        method=METHOD,
-        limitations=LIMITATIONS,
-    )
+    return environment().get_template(TEMPLATE).render(page(view, list(rules.values()), _sections(view, rules)))
+
+
+def page(view: EvidenceView, rules: list[Any], sections: dict[str, list[ControlSection]]) -> dict[str, Any]:
+    """What the template reads: the run, its rule tables and its control sections."""
+    return {
+        "view": view,
+        "meta": view.metadata(),
+        "summary": view.summary,
+        "verdict": "FAIL" if view.summary["mandatory_failures"] else "PASS",
+        "sections": sections,
+        "rules": rules,
+        "framework_title": framework_title,
+        "unmapped": [f for f in view.findings if not f.controls],
+        "statuses": [s.value for s in Status],
+        "scope": SCOPE,
+        "method": METHOD,
+        "limitations": LIMITATIONS,
+    }
 
 
 def write(view: EvidenceView, output_dir: Path) -> list[Path]:

@@ -58,6 +58,30 @@ def _run_uuid(view: EvidenceView) -> str:
     return stable_uuid("assessment-results", view.command, view.pack_hash, inputs, view.started)
 
 
+def _observation_props(finding: Finding) -> list[dict[str, str]]:
+    return [
+        prop("method", "TEST-AUTOMATED"),
+        prop("rule-id", finding.rule_id),
+        prop("status", finding.status.value),
+        prop("enforcement", finding.enforcement.value),
+        prop("severity", finding.severity.value),
+        prop("source", finding.source),
+        *(prop("control", control_label(ref)) for ref in finding.controls),
+    ]
+
+
+def _add_evidence_and_waiver(observation: dict[str, Any], finding: Finding) -> None:
+    if finding.evidence:
+        values = "; ".join(f"{key}={value!s}" for key, value in sorted(finding.evidence.items()))
+        observation["relevant-evidence"] = [{"description": one_line(f"Property values: {values}")}]
+    if finding.waiver:
+        waiver = finding.waiver
+        observation["remarks"] = one_line(
+            f"Waived: {waiver.get('reason', '')} (approved by {waiver.get('approver', '?')}, "
+            f"expires {waiver.get('expires', '?')})"
+        )
+
+
 class _Evaluations:
     """What one NIST control's finding cites: its observations, in the findings' order."""
 
@@ -141,15 +165,7 @@ class _Assessment:
         key = (finding.rule_id, finding.status, finding.enforcement, finding.severity, finding.source)
         found = group.props.get(key)
         if found is None:
-            found = group.props[key] = [
-                prop("method", "TEST-AUTOMATED"),
-                prop("rule-id", finding.rule_id),
-                prop("status", finding.status.value),
-                prop("enforcement", finding.enforcement.value),
-                prop("severity", finding.severity.value),
-                prop("source", finding.source),
-                *(prop("control", control_label(ref)) for ref in finding.controls),
-            ]
+            found = group.props[key] = _observation_props(finding)
         return found
 
     def targets(self, group: _ControlGroup) -> list[_Evaluations]:
@@ -181,15 +197,7 @@ class _Assessment:
             "subjects": self.subjects.get(finding.urn) or self.subject(finding),
             "collected": self.collected,
         }
-        if finding.evidence:
-            values = "; ".join(f"{key}={value!s}" for key, value in sorted(finding.evidence.items()))
-            observation["relevant-evidence"] = [{"description": one_line(f"Property values: {values}")}]
-        if finding.waiver:
-            waiver = finding.waiver
-            observation["remarks"] = one_line(
-                f"Waived: {waiver.get('reason', '')} (approved by {waiver.get('approver', '?')}, "
-                f"expires {waiver.get('expires', '?')})"
-            )
+        _add_evidence_and_waiver(observation, finding)
         if status is not Status.NOT_APPLICABLE:
             group.statuses[status] += 1
             related = {"observation-uuid": uuid}

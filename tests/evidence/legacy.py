@@ -11,24 +11,25 @@ from typing import Any
 
 import jinja2
 
-from ferpaguard.evidence import html_report
+from ferpaguard.evidence import html_report, oscal
 from ferpaguard.evidence.controls import (
     OSCAL_CATALOGS,
     control_label,
     control_sort_key,
     control_title,
     findings_by_control,
-    framework_title,
     rule_meta,
 )
 from ferpaguard.evidence.determinism import stable_uuid
+from ferpaguard.evidence.html_report import ControlSection
 from ferpaguard.evidence.oscal import (
-    COMPONENT_DEFINITION,
-    OSCAL_VERSION,
+    _add_evidence_and_waiver,
     _control_heading,
     _control_selections,
     _nist_refs,
+    _observation_props,
     _run_uuid,
+    _state,
     _tool_component,
     prop,
 )
@@ -47,15 +48,6 @@ class RuleRow:
     findings: list[Finding] = field(default_factory=list)
     remediation: str = ""
     controls: str = ""
-
-
-@dataclass
-class ControlSection:
-    ref: ControlRef
-    title: str
-    status: str
-    counts: dict[str, int]
-    rules: list[RuleRow]
 
 
 def rollup(findings: list[Finding]) -> str:
@@ -105,36 +97,18 @@ def _pretty(value: Any) -> str:
 
 
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=lambda value: xml_safe(value) if isinstance(value, str) else value,
-    )
+    """The report's environment with the old template, finalize and evidence printer."""
+    env = html_report.environment()
+    env.loader = jinja2.FileSystemLoader(Path(__file__).parent)
+    env.finalize = lambda value: xml_safe(value) if isinstance(value, str) else value
     env.filters["pretty"] = _pretty
     return env
 
 
 def render_html(view: EvidenceView) -> str:
-    template = environment().get_template("legacy_report.html.j2")
     rules = _rules(view)
-    return template.render(
-        view=view,
-        meta=view.metadata(),
-        summary=view.summary,
-        verdict="FAIL" if view.summary["mandatory_failures"] else "PASS",
-        sections=_sections(view, rules),
-        rules=list(rules.values()),
-        framework_title=framework_title,
-        unmapped=[f for f in view.findings if not f.controls],
-        statuses=[s.value for s in Status],
-        scope=html_report.SCOPE,
-        method=html_report.METHOD,
-        limitations=html_report.LIMITATIONS,
-    )
+    page = html_report.page(view, list(rules.values()), _sections(view, rules))
+    return environment().get_template("legacy_report.html.j2").render(page)
 
 
 # oscal/assessment-results.json: inventory, observations and findings each built from every finding.
@@ -175,15 +149,7 @@ class _Observations:
                finding.controls)
         found = self.props.get(key)
         if found is None:
-            found = self.props[key] = [
-                prop("method", "TEST-AUTOMATED"),
-                prop("rule-id", finding.rule_id),
-                prop("status", finding.status.value),
-                prop("enforcement", finding.enforcement.value),
-                prop("severity", finding.severity.value),
-                prop("source", finding.source),
-                *(prop("control", control_label(ref)) for ref in finding.controls),
-            ]
+            found = self.props[key] = _observation_props(finding)
         return found
 
     def build(self, finding: Finding, index: int, subject: str) -> dict[str, Any]:
@@ -203,28 +169,8 @@ def _observation(builder: _Observations, finding: Finding, index: int, subject: 
         "subjects": [{"subject-uuid": subject, "type": "inventory-item"}],
         "collected": view.finished,
     }
-    if finding.evidence:
-        values = "; ".join(f"{key}={value!s}" for key, value in sorted(finding.evidence.items()))
-        observation["relevant-evidence"] = [{"description": one_line(f"Property values: {values}")}]
-    if finding.waiver:
-        waiver = finding.waiver
-        observation["remarks"] = one_line(
-            f"Waived: {waiver.get('reason', '')} (approved by {waiver.get('approver', '?')}, "
-            f"expires {waiver.get('expires', '?')})"
-        )
+    _add_evidence_and_waiver(observation, finding)
     return observation
-
-
-def _state(findings: list[Finding]) -> tuple[str, str, str]:
-    """OSCAL target status (state, reason) and remarks for one control's evaluations."""
-    statuses = {f.status for f in findings}
-    if Status.FAIL in statuses:
-        return "not-satisfied", "fail", "At least one resource fails a rule mapped to this control."
-    if Status.UNKNOWN in statuses:
-        return "not-satisfied", "other", "Some values could not be known before deployment; not shown satisfied."
-    if Status.WAIVED in statuses:
-        return "not-satisfied", "other", "Failures are covered by approved, unexpired waivers."
-    return "satisfied", "pass", "Every evaluated resource passes the rules mapped to this control."
 
 
 def _findings(view: EvidenceView, observations: dict[int, str]) -> list[dict[str, Any]]:
@@ -239,7 +185,7 @@ def _findings(view: EvidenceView, observations: dict[int, str]) -> list[dict[str
     for ref in sorted(by_control, key=control_sort_key):
         indexes = by_control[ref]
         evaluated = [view.findings[i] for i in indexes]
-        state, reason, remarks = _state(evaluated)
+        state, reason, remarks = _state({f.status for f in evaluated})
         tally = Counter(f.status for f in evaluated)
         counts = ", ".join(f"{tally[s]} {s.value}" for s in Status if tally[s])
         catalog = OSCAL_CATALOGS[ref.framework]
@@ -263,79 +209,25 @@ def _findings(view: EvidenceView, observations: dict[int, str]) -> list[dict[str
 
 
 def assessment_results(view: EvidenceView) -> dict[str, Any]:
-    run_uuid = _run_uuid(view)
+    """The document as before: the run's envelope (unchanged code) from `oscal.assessment_results`,
+    with the parts the fast path rebuilt (inventory, observations, reviewed controls, findings)
+    built the old way."""
+    document = oscal.assessment_results(view)
+    result = document["assessment-results"]["results"][0]
     tool = _tool_component(view)
-    platform_uuid = stable_uuid("assessment-platform", tool["uuid"])
     inventory, subject_uuids = _inventory(view)
     builder = _Observations(view, tool["uuid"])
     observations = [builder.build(f, i, subject_uuids[f.urn]) for i, f in enumerate(view.findings)]
     observation_uuids = {i: o["uuid"] for i, o in enumerate(observations)}
-    plan_uuid = stable_uuid("plan", run_uuid)
-    input_resources = [
-        {
-            "uuid": stable_uuid("input", run_uuid, item["path"], item["sha256"]),
-            "title": one_line(f"Input: {item['path']}"),
-            "props": [prop("input-kind", item["kind"]), prop("stack", item["stack"] or "-")],
-            "rlinks": [{"href": item["path"], "hashes": [{"algorithm": "SHA-256", "value": item["sha256"]}]}],
-        }
-        for item in view.metadata()["inputs"]
-    ]
     nist_refs = [ref for f in view.findings if f.status is not Status.NOT_APPLICABLE for ref in _nist_refs(f.controls)]
-    local: dict[str, Any] = {
-        "assessment-assets": {
-            "components": [tool],
-            "assessment-platforms": [
-                {"uuid": platform_uuid, "title": "ferpaguard", "uses-components": [{"component-uuid": tool["uuid"]}]}
-            ],
-        }
-    }
-    if inventory:
-        local["inventory-items"] = inventory
-    result: dict[str, Any] = {
-        "uuid": stable_uuid("result", run_uuid),
-        "title": one_line(f"ferpaguard {view.command}: {', '.join(view.stacks) or 'no stack'}"),
-        "description": one_line(
-            f"Automated evaluation of {view.summary['resources']} resource(s) against the FERPA technical-safeguard "
-            f"rules of {view.pack_name} {view.pack_version}."
-        ),
-        "start": view.started,
-        "end": view.finished,
-        "props": [prop("command", view.command), prop("pack-sha256", view.pack_hash)],
-        "local-definitions": local,
-        "reviewed-controls": {
-            "description": "The NIST controls the policy pack's rules are mapped to and this run evaluated.",
-            "control-selections": _control_selections(nist_refs) or [{"include-all": {}}],
-        },
-    }
-    if observations:
-        result["observations"] = observations
-    findings = _findings(view, observation_uuids)
-    if findings:
-        result["findings"] = findings
-    return {
-        "assessment-results": {
-            "uuid": run_uuid,
-            "metadata": {
-                "title": one_line(f"ferpaguard {view.command} assessment results"),
-                "published": view.finished,
-                "last-modified": view.finished,
-                "version": view.tool_version,
-                "oscal-version": OSCAL_VERSION,
-            },
-            "import-ap": {
-                "href": f"#{plan_uuid}",
-                "remarks": "No separate assessment plan: the policy pack (component-definition.json) is the plan.",
-            },
-            "results": [result],
-            "back-matter": {
-                "resources": [
-                    {
-                        "uuid": plan_uuid,
-                        "title": "Assessment plan: the ferpaguard policy pack",
-                        "rlinks": [{"href": COMPONENT_DEFINITION, "media-type": "application/json"}],
-                    },
-                    *input_resources,
-                ]
-            },
-        }
-    }
+    local = result["local-definitions"]
+    for parts, key, value in (
+        (local, "inventory-items", inventory),
+        (result, "observations", observations),
+        (result, "findings", _findings(view, observation_uuids)),
+    ):
+        parts.pop(key, None)
+        if value:
+            parts[key] = value
+    result["reviewed-controls"]["control-selections"] = _control_selections(nist_refs) or [{"include-all": {}}]
+    return document
