@@ -18,6 +18,7 @@ Control ids follow the NIST catalogs: SP 800-53 rev5 "sc-28" (statement
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -57,69 +58,19 @@ def _run_uuid(view: EvidenceView) -> str:
     return stable_uuid("assessment-results", view.command, view.pack_hash, inputs, view.started)
 
 
-def _inventory(view: EvidenceView) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    items, uuids = [], {}
-    for finding in view.findings:
-        if finding.urn in uuids:
-            continue
-        uuids[finding.urn] = stable_uuid("inventory-item", finding.urn)
-        items.append(
-            {
-                "uuid": uuids[finding.urn],
-                "description": one_line(f"{finding.resource_type} {finding.resource_name}"),
-                "props": [
-                    prop("asset-id", finding.urn, ns=None),
-                    prop("resource-type", finding.resource_type),
-                    prop("stack", finding.stack or "-"),
-                ],
-            }
-        )
-    return items, uuids
+def _observation_props(finding: Finding) -> list[dict[str, str]]:
+    return [
+        prop("method", "TEST-AUTOMATED"),
+        prop("rule-id", finding.rule_id),
+        prop("status", finding.status.value),
+        prop("enforcement", finding.enforcement.value),
+        prop("severity", finding.severity.value),
+        prop("source", finding.source),
+        *(prop("control", control_label(ref)) for ref in finding.controls),
+    ]
 
 
-class _Observations:
-    """Builds observations; what many findings share (their props, the run's uuid) is built once
-    and shared, since an audit of 100k resources has 100k+ observations."""
-
-    def __init__(self, view: EvidenceView, tool: str) -> None:
-        self.view = view
-        self.run_uuid = _run_uuid(view)
-        self.origins = [{"actors": [{"type": "tool", "actor-uuid": tool}]}]
-        self.props: dict[tuple[Any, ...], list[dict[str, str]]] = {}
-
-    def shared_props(self, finding: Finding) -> list[dict[str, str]]:
-        key = (finding.rule_id, finding.status, finding.enforcement, finding.severity, finding.source,
-               finding.controls)
-        found = self.props.get(key)
-        if found is None:
-            found = self.props[key] = [
-                prop("method", "TEST-AUTOMATED"),
-                prop("rule-id", finding.rule_id),
-                prop("status", finding.status.value),
-                prop("enforcement", finding.enforcement.value),
-                prop("severity", finding.severity.value),
-                prop("source", finding.source),
-                *(prop("control", control_label(ref)) for ref in finding.controls),
-            ]
-        return found
-
-    def build(self, finding: Finding, index: int, subject: str) -> dict[str, Any]:
-        return _observation(self, finding, index, subject)
-
-
-def _observation(builder: _Observations, finding: Finding, index: int, subject: str) -> dict[str, Any]:
-    view = builder.view
-    observation: dict[str, Any] = {
-        "uuid": stable_uuid("observation", builder.run_uuid, str(index), finding.rule_id, finding.urn),
-        "title": one_line(f"{finding.rule_id} on {finding.resource_name}"),
-        "description": one_line(f"{finding.status.value}: {finding.message}"),
-        "props": builder.shared_props(finding),
-        "methods": ["TEST"],
-        "types": ["finding" if finding.status is Status.FAIL else "control-objective"],
-        "origins": builder.origins,
-        "subjects": [{"subject-uuid": subject, "type": "inventory-item"}],
-        "collected": view.finished,
-    }
+def _add_evidence_and_waiver(observation: dict[str, Any], finding: Finding) -> None:
     if finding.evidence:
         values = "; ".join(f"{key}={value!s}" for key, value in sorted(finding.evidence.items()))
         observation["relevant-evidence"] = [{"description": one_line(f"Property values: {values}")}]
@@ -129,12 +80,134 @@ def _observation(builder: _Observations, finding: Finding, index: int, subject: 
             f"Waived: {waiver.get('reason', '')} (approved by {waiver.get('approver', '?')}, "
             f"expires {waiver.get('expires', '?')})"
         )
-    return observation
 
 
-def _state(findings: list[Finding]) -> tuple[str, str, str]:
+class _Evaluations:
+    """What one NIST control's finding cites: its observations, in the findings' order."""
+
+    __slots__ = ("groups", "related")
+
+    def __init__(self) -> None:
+        self.related: list[dict[str, str]] = []
+        self.groups: list[_ControlGroup] = []  # the groups naming this control, once per time they name it
+
+    def statuses(self) -> Counter[Status]:
+        tally: Counter[Status] = Counter()
+        for group in self.groups:
+            tally.update(group.statuses)
+        return tally
+
+
+class _ControlGroup:
+    """The findings that share one `controls` tuple (a rule's findings do): their props, their NIST
+    controls and the statuses they give those controls."""
+
+    __slots__ = ("controls", "props", "statuses", "targets")
+
+    def __init__(self, controls: tuple[ControlRef, ...]) -> None:
+        self.controls = controls
+        self.props: dict[tuple[Any, ...], list[dict[str, str]]] = {}
+        self.targets: list[_Evaluations] | None = None
+        self.statuses: Counter[Status] = Counter()
+
+
+class _Assessment:
+    """The inventory, an observation per finding and what each NIST control's finding cites, in one
+    pass over the findings. What many findings share (a rule's props, a resource's subject, the run's
+    uuid) is built once and shared, since an audit of 100k resources has 100k+ observations."""
+
+    def __init__(self, view: EvidenceView, tool: str) -> None:
+        self.run_uuid = _run_uuid(view)
+        self.collected = view.finished
+        self.origins = [{"actors": [{"type": "tool", "actor-uuid": tool}]}]
+        self.methods = ["TEST"]
+        self.fail_types = ["finding"]
+        self.other_types = ["control-objective"]
+        self.inventory: list[dict[str, Any]] = []
+        self.subjects: dict[str, list[dict[str, str]]] = {}
+        self.shared_props: dict[tuple[str, str], dict[str, str]] = {}
+        self.groups: dict[int, _ControlGroup] = {}
+        self.by_control: dict[ControlRef, _Evaluations] = {}
+        self.observations = [self.observation(index, f) for index, f in enumerate(view.findings)]
+
+    def prop(self, name: str, value: str) -> dict[str, str]:
+        found = self.shared_props.get((name, value))
+        if found is None:
+            found = self.shared_props[name, value] = prop(name, value)
+        return found
+
+    def subject(self, finding: Finding) -> list[dict[str, str]]:
+        found = self.subjects.get(finding.urn)
+        if found is None:
+            uuid = stable_uuid("inventory-item", finding.urn)
+            self.inventory.append(
+                {
+                    "uuid": uuid,
+                    "description": one_line(f"{finding.resource_type} {finding.resource_name}"),
+                    "props": [
+                        prop("asset-id", finding.urn, ns=None),
+                        self.prop("resource-type", finding.resource_type),
+                        self.prop("stack", finding.stack or "-"),
+                    ],
+                }
+            )
+            found = self.subjects[finding.urn] = [{"subject-uuid": uuid, "type": "inventory-item"}]
+        return found
+
+    def group(self, finding: Finding) -> _ControlGroup:
+        # Told apart by identity: hashing the tuples' ControlRefs for every finding costs a second.
+        found = self.groups.get(id(finding.controls))
+        if found is None:
+            found = self.groups[id(finding.controls)] = _ControlGroup(finding.controls)
+        return found
+
+    def props(self, group: _ControlGroup, finding: Finding) -> list[dict[str, str]]:
+        key = (finding.rule_id, finding.status, finding.enforcement, finding.severity, finding.source)
+        found = group.props.get(key)
+        if found is None:
+            found = group.props[key] = _observation_props(finding)
+        return found
+
+    def targets(self, group: _ControlGroup) -> list[_Evaluations]:
+        """The group's NIST controls, registered in the order evaluated findings first name them."""
+        if group.targets is None:
+            group.targets = []
+            for ref in _nist_refs(group.controls):
+                evaluations = self.by_control.get(ref)
+                if evaluations is None:
+                    evaluations = self.by_control[ref] = _Evaluations()
+                evaluations.groups.append(group)
+                group.targets.append(evaluations)
+        return group.targets
+
+    def observation(self, index: int, finding: Finding) -> dict[str, Any]:
+        # The lookups that nearly always hit are inlined: this runs once per finding.
+        status = finding.status
+        group = self.groups.get(id(finding.controls)) or self.group(finding)
+        props = group.props.get((finding.rule_id, status, finding.enforcement, finding.severity, finding.source))
+        uuid = stable_uuid("observation", self.run_uuid, str(index), finding.rule_id, finding.urn)
+        observation: dict[str, Any] = {
+            "uuid": uuid,
+            "title": one_line(f"{finding.rule_id} on {finding.resource_name}"),
+            "description": one_line(f"{status.value}: {finding.message}"),
+            "props": props if props is not None else self.props(group, finding),
+            "methods": self.methods,
+            "types": self.fail_types if status is Status.FAIL else self.other_types,
+            "origins": self.origins,
+            "subjects": self.subjects.get(finding.urn) or self.subject(finding),
+            "collected": self.collected,
+        }
+        _add_evidence_and_waiver(observation, finding)
+        if status is not Status.NOT_APPLICABLE:
+            group.statuses[status] += 1
+            related = {"observation-uuid": uuid}
+            for evaluations in group.targets if group.targets is not None else self.targets(group):
+                evaluations.related.append(related)
+        return observation
+
+
+def _state(statuses: Collection[Status]) -> tuple[str, str, str]:
     """OSCAL target status (state, reason) and remarks for one control's evaluations."""
-    statuses = {f.status for f in findings}
     if Status.FAIL in statuses:
         return "not-satisfied", "fail", "At least one resource fails a rule mapped to this control."
     if Status.UNKNOWN in statuses:
@@ -144,36 +217,29 @@ def _state(findings: list[Finding]) -> tuple[str, str, str]:
     return "satisfied", "pass", "Every evaluated resource passes the rules mapped to this control."
 
 
-def _findings(view: EvidenceView, observations: dict[int, str]) -> list[dict[str, Any]]:
-    by_control: dict[ControlRef, list[int]] = defaultdict(list)
-    for index, finding in enumerate(view.findings):
-        if finding.status is Status.NOT_APPLICABLE:
-            continue
-        for ref in _nist_refs(finding.controls):
-            by_control[ref].append(index)
+def _findings(run_uuid: str, by_control: dict[ControlRef, _Evaluations]) -> list[dict[str, Any]]:
     results = []
-    run_uuid = _run_uuid(view)
     for ref in sorted(by_control, key=control_sort_key):
-        indexes = by_control[ref]
-        evaluated = [view.findings[i] for i in indexes]
-        state, reason, remarks = _state(evaluated)
-        tally = Counter(f.status for f in evaluated)
+        evaluations = by_control[ref]
+        tally = evaluations.statuses()
+        state, reason, remarks = _state(tally)
         counts = ", ".join(f"{tally[s]} {s.value}" for s in Status if tally[s])
         catalog = OSCAL_CATALOGS[ref.framework]
+        heading = _control_heading(ref)
         results.append(
             {
                 "uuid": stable_uuid("finding", run_uuid, ref.framework, ref.id),
-                "title": _control_heading(ref),
-                "description": one_line(f"{len(evaluated)} automated evaluation(s): {counts}."),
+                "title": heading,
+                "description": one_line(f"{len(evaluations.related)} automated evaluation(s): {counts}."),
                 "props": [prop("catalog", catalog.title), prop("control-id", catalog.control_id(ref.id))],
                 "target": {
                     "type": "statement-id",
                     "target-id": catalog.statement_id(ref.id),
-                    "title": _control_heading(ref),
+                    "title": heading,
                     "status": {"state": state, "reason": reason},
                     "remarks": remarks,
                 },
-                "related-observations": [{"observation-uuid": observations[i]} for i in indexes],
+                "related-observations": evaluations.related,
             }
         )
     return results
@@ -214,10 +280,8 @@ def assessment_results(view: EvidenceView) -> dict[str, Any]:
     run_uuid = _run_uuid(view)
     tool = _tool_component(view)
     platform_uuid = stable_uuid("assessment-platform", tool["uuid"])
-    inventory, subject_uuids = _inventory(view)
-    builder = _Observations(view, tool["uuid"])
-    observations = [builder.build(f, i, subject_uuids[f.urn]) for i, f in enumerate(view.findings)]
-    observation_uuids = {i: o["uuid"] for i, o in enumerate(observations)}
+    assessment = _Assessment(view, tool["uuid"])
+    inventory, observations = assessment.inventory, assessment.observations
     plan_uuid = stable_uuid("plan", run_uuid)
     input_resources = [
         {
@@ -228,7 +292,6 @@ def assessment_results(view: EvidenceView) -> dict[str, Any]:
         }
         for item in view.metadata()["inputs"]
     ]
-    nist_refs = [ref for f in view.findings if f.status is not Status.NOT_APPLICABLE for ref in _nist_refs(f.controls)]
     local: dict[str, Any] = {
         "assessment-assets": {
             "components": [tool],
@@ -252,12 +315,12 @@ def assessment_results(view: EvidenceView) -> dict[str, Any]:
         "local-definitions": local,
         "reviewed-controls": {
             "description": "The NIST controls the policy pack's rules are mapped to and this run evaluated.",
-            "control-selections": _control_selections(nist_refs) or [{"include-all": {}}],
+            "control-selections": _control_selections(list(assessment.by_control)) or [{"include-all": {}}],
         },
     }
     if observations:
         result["observations"] = observations
-    findings = _findings(view, observation_uuids)
+    findings = _findings(run_uuid, assessment.by_control)
     if findings:
         result["findings"] = findings
     return {
