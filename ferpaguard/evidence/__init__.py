@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ferpaguard.evidence import csv_report, findings_json, html_report, junit, markdown, oscal, sarif
 from ferpaguard.evidence.bundle import BundleError, VerifyResult, verify_bundle, write_bundle
+from ferpaguard.evidence.determinism import writes_in_background
 from ferpaguard.evidence.view import EvidenceView, prepare
 from ferpaguard.run import RunResult
 
@@ -38,10 +39,14 @@ def write_all(run: RunResult, formats: Sequence[str], output_dir: Path) -> list[
         raise ValueError(f"unknown evidence format(s): {', '.join(unknown)} (known: {', '.join(FORMATS)})")
     view = prepare(run)
     output_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name in dict.fromkeys(formats):
-        written += WRITERS[name](view, output_dir)
-    return written
+    chosen = list(dict.fromkeys(formats))
+    written: dict[str, list[Path]] = {}
+    # Each file is written on a second thread while the next format renders; the largest (OSCAL) goes
+    # first, so that its write overlaps the others' rendering. The files are listed in the order asked.
+    with writes_in_background():
+        for name in sorted(chosen, key=lambda name: name != "oscal"):
+            written[name] = WRITERS[name](view, output_dir)
+    return [path for name in chosen for path in written[name]]
 
 
 __all__ = ["FORMATS", "BundleError", "VerifyResult", "verify_bundle", "write_all", "write_bundle"]

@@ -3,11 +3,13 @@ content-derived UUIDs and canonical JSON."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +72,17 @@ def stable_uuid(*parts: str) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-def canonical_bytes(data: Any) -> bytes:
-    """Sorted keys, two-space indent, UTF-8, a final newline. orjson is ten times faster on large
-    audits; the standard library takes what orjson refuses (integers beyond 64 bits, non-string keys)."""
+def canonical_bytes(data: Any, *, indent: bool = True) -> bytes:
+    """Sorted keys, two-space indent (none with `indent=False`), UTF-8, a final newline. orjson is ten
+    times faster on large audits; the standard library takes what orjson refuses (integers beyond 64
+    bits, non-string keys)."""
+    option = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE | (orjson.OPT_INDENT_2 if indent else 0)
     try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+        return orjson.dumps(data, option=option)
     except TypeError:
-        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+        separators = None if indent else (",", ":")
+        text = json.dumps(data, sort_keys=True, indent=2 if indent else None, separators=separators,
+                          ensure_ascii=False, allow_nan=False, default=str)
         return text.encode("utf-8") + b"\n"
 
 
@@ -85,14 +91,60 @@ def canonical_json(data: Any) -> str:
     return canonical_bytes(data).decode("utf-8")
 
 
-def write_canonical(path: Path, data: Any) -> Path:
-    """`data` as canonical JSON in `path`, without a detour through text (findings.json is 100+ MB at scale)."""
+class _BackgroundWrites:
+    """Files handed over are written on one second thread, in order; `finish` waits for them all."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-write")
+        self._pending: list[Any] = []
+
+    def submit(self, path: Path, data: bytes) -> None:
+        self._pending.append(self._pool.submit(path.write_bytes, data))
+
+    def finish(self) -> None:
+        """Every write done; the first that failed raises here."""
+        try:
+            for pending in self._pending:
+                pending.result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+_background: _BackgroundWrites | None = None
+
+
+@contextlib.contextmanager
+def writes_in_background() -> Iterator[None]:
+    """Within the block, `write_canonical` and `write_text` hand their bytes to a second thread and
+    return: writing hundreds of MB releases the GIL, so the next format renders meanwhile. When the
+    block ends every file is on disk, or the first write that failed has raised."""
+    global _background
+    if _background is not None:
+        yield
+        return
+    _background = writes = _BackgroundWrites()
+    try:
+        yield
+    finally:
+        _background = None
+        writes.finish()
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(canonical_bytes(data))
+    if _background is not None:
+        _background.submit(path, data)
+    else:
+        path.write_bytes(data)
     return path
+
+
+def write_canonical(path: Path, data: Any, *, indent: bool = True) -> Path:
+    """`data` as canonical JSON in `path`, without a detour through text (findings.json is 100+ MB at scale)."""
+    return write_bytes(path, canonical_bytes(data, indent=indent))
 
 
 def write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
-    return path
+    return write_bytes(path, text.encode("utf-8"))

@@ -10,6 +10,9 @@ they travel as props.
 Component definition: what the pack implements, per NIST control, from the
 catalogue (every rule, not only the ones this run evaluated).
 
+Both are canonical JSON (sorted keys); the assessment results, which grow with
+the findings, without indentation (`jq .` pretty-prints them).
+
 Control ids follow the NIST catalogs: SP 800-53 rev5 "sc-28" (statement
 "sc-28_smt"); SP 800-171 rev3 "SP_800_171_03.13.11" (statement
 "statement_03.13.11").
@@ -411,6 +414,8 @@ def component_definition(view: EvidenceView) -> dict[str, Any]:
 def write(view: EvidenceView, output_dir: Path) -> list[Path]:
     directory = output_dir / DIRECTORY
     return [
-        write_canonical(directory / ASSESSMENT_RESULTS, assessment_results(view)),
+        # An observation per finding makes this file 500 MB when indented at 100k resources: it is written
+        # without indentation (same keys, same order), the small component definition indented as usual.
+        write_canonical(directory / ASSESSMENT_RESULTS, assessment_results(view), indent=False),
         write_canonical(directory / COMPONENT_DEFINITION, component_definition(view)),
     ]
