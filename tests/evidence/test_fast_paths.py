@@ -37,8 +37,11 @@ def test_one_line_and_xml_safe_match_their_regular_expressions() -> None:
 
 
 def test_stable_uuid_is_uuid5() -> None:
-    for parts in (("a",), ("observation", "x", "1"), ("", ""), ("学生", "ü")):
-        assert stable_uuid(*parts) == str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+    rng = random.Random(5)
+    randoms = [tuple("".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 9))) for _ in range(rng.randint(1, 4)))
+               for _ in range(5000)]
+    for parts in (("a",), ("observation", "x", "1"), ("", ""), ("学生", "ü"), *randoms):
+        assert stable_uuid(*parts) == str(uuid.uuid5(NAMESPACE, "\x1f".join(parts))), parts
 
 
 def test_finding_records_equal_to_dict() -> None:
