@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policies.engine import apply_waiver, run_resource_rule, run_stack_rule
-from policies.graph import Graph
+from policies.graph import AMBIGUOUS_REFERENCE, Graph
 from policies.model import Enforcement, Finding, Outcome, Resource, Status
 from policies.registry import Context, Rule, all_rules
 from policies.settings import PackSettings, Waiver
@@ -61,10 +61,19 @@ def _unknown_property(outcome: Outcome) -> str | None:
 
 
 def _stack_view(outcomes: Iterable[Outcome], rule_id: str, into: Resolutions) -> None:
+    """What rules seeing the whole stack said about each (resource, property): the first verdict, else
+    an unknown that an ambiguous reference caused (its note is worth passing on)."""
     for outcome in outcomes:
         prop = outcome.evidence.get("property")
-        if outcome.urn and isinstance(prop, str) and outcome.status in RESOLVED:
-            into.setdefault((outcome.urn, prop), (rule_id, outcome))
+        if not outcome.urn or not isinstance(prop, str):
+            continue
+        key = (outcome.urn, prop)
+        earlier = into.get(key)
+        if outcome.status in RESOLVED:
+            if earlier is None or earlier[1].status is Status.UNKNOWN:
+                into[key] = (rule_id, outcome)
+        elif outcome.status is Status.UNKNOWN and earlier is None and outcome.evidence.get(AMBIGUOUS_REFERENCE):
+            into[key] = (rule_id, outcome)
 
 
 def _resolved(outcome: Outcome, urn: str, rule: Rule, resolutions: Resolutions) -> Outcome:
@@ -78,6 +87,10 @@ def _resolved(outcome: Outcome, urn: str, rule: Rule, resolutions: Resolutions) 
     if found is None:
         return outcome
     resolver, verdict = found
+    if verdict.status is Status.UNKNOWN:  # the whole stack cannot decide either: say why
+        note = str(verdict.evidence.get(AMBIGUOUS_REFERENCE, ""))
+        message = outcome.message if note in outcome.message else f"{outcome.message}; {note}"
+        return Outcome(Status.UNKNOWN, message, outcome.urn, {**outcome.evidence, AMBIGUOUS_REFERENCE: note})
     by = "the stack view" if resolver == rule.meta.id else resolver
     message = f"{verdict.message} (resolved by {by}: {outcome.message})"
     evidence = {**outcome.evidence, **verdict.evidence, "resolvedBy": resolver}

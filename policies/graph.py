@@ -14,6 +14,8 @@ from policies.model import Outcome, Resource, Status
 from policies.values import as_list, get, is_unknown
 
 _REFERENCE_OUTPUTS = ("arn", "id", "name")
+AMBIGUOUS_REFERENCE = "ambiguousReference"
+"""The evidence key of an outcome made unknown by an ambiguous reference: the graph's note."""
 
 # A value, the types it was matched against, and the referring resource's provider.
 _SharedKey = tuple[str, tuple[str, ...], str | None]
@@ -75,7 +77,7 @@ def _undecided(outcome: Outcome, note: str) -> Outcome:
     else:
         message = f"{note} (the rule alone found: {outcome.message})" if outcome.message else note
     return replace(outcome, status=Status.UNKNOWN, message=message,
-                   evidence={**outcome.evidence, "ambiguousReference": note})
+                   evidence={**outcome.evidence, AMBIGUOUS_REFERENCE: note})
 
 
 class Graph:

@@ -238,3 +238,19 @@ def test_reference_stack_leaves_only_unknowns_the_stack_cannot_resolve() -> None
     assert rules == ["FERPA-IAM-01", "FERPA-IAM-01", "FERPA-IAM-01", "FERPA-NET-22", "FERPA-NET-22",
                      "FERPA-TLS-08", "FERPA-TLS-20", "FERPA-TLS-20"], listed
     assert all("computed from other resources' outputs" in line for line in listed), listed
+
+
+def test_a_source_the_stack_holds_twice_leaves_the_replica_unknown_and_says_why() -> None:
+    # Two databases with the identifier the replica names (two regions' copies in one export): the
+    # replica's inherited encryption cannot be tied to either, and its unknown carries the graph's note.
+    sources = [res("aws:rds/instance:Instance", {"storageEncrypted": True, "kmsKeyId": KEY_ARN}, name=name,
+                   id="records-src") for name in ("records-src-east", "records-src-west")]
+    replica = res("aws:rds/instance:Instance", {"replicateSourceDb": "records-src"}, name="records-replica")
+    finding = one(findings([*sources, replica]), "FERPA-ENC-01", replica)
+    assert finding.status is Status.UNKNOWN
+    assert "match more than one resource" in finding.message
+    assert "judged through the source" in finding.message
+    assert "more than one resource" in finding.evidence["ambiguousReference"]
+    # With one source the stack settles it.
+    settled = one(findings([sources[0], replica]), "FERPA-ENC-01", replica)
+    assert settled.status is Status.PASS and "resolved by the stack view" in settled.message
