@@ -5,9 +5,10 @@
 Resources come from bench/gen_export.py (the reference-stack tenant repeated),
 loaded through ferpaguard's export reader. For each size: the pack's in-process
 evaluation (every rule, `ferpaguard.evaluate`), the Pulumi -> Terraform plan
-conversion, and checkov's in-process run (plan write, parse, graph, allow-listed
-checks); medians of --runs. checkov is imported once before timing, as a
-long-running process would have it.
+conversion, and checkov's run in its own environment, as `--with-checkov` runs it
+(ferpaguard/checkov/_runner.py in checkov's interpreter: start-up and import, plan
+write, parse, graph, allow-listed checks); medians of --runs. checkov's environment
+is found (or made, once) before timing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 
 import gen_export  # noqa: E402
 
+from ferpaguard.checkov import environment  # noqa: E402
 from ferpaguard.checkov.convert import to_plan  # noqa: E402
 from ferpaguard.checkov.scan import scan  # noqa: E402
 from ferpaguard.evaluate import evaluate  # noqa: E402
@@ -64,12 +66,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    os.environ.setdefault("CHECKOV_MAX_IAC_FILE_SIZE", "0")
     started = time.perf_counter()
-    import checkov.terraform.plan_runner  # noqa: F401
-
+    python = environment.find()
     print(f"machine: {cpu_model()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}")
-    print(f"checkov import (once, not in the figures below): {time.perf_counter() - started:.2f} s")
+    print(f"checkov {environment.pinned_version()} at {python.origin}, found in {time.perf_counter() - started:.2f} s")
     print("| resources | ferpaguard (all rules) | conversion | checkov | checkov + conversion / ferpaguard |")
     print("|---:|---:|---:|---:|---:|")
     for size in args.sizes:
@@ -78,7 +78,7 @@ def main() -> None:
             args.runs, lambda r=resources: evaluate(r, PackSettings(), use_outputs=True)
         )
         convert_time, _ = median_seconds(args.runs, lambda r=resources: to_plan(r))
-        checkov_runs = [scan(resources) for _ in range(args.runs)]
+        checkov_runs = [scan(resources, python=python) for _ in range(args.runs)]
         checkov_time = statistics.median(run.duration for run in checkov_runs)
         ratio = (checkov_time + convert_time) / pack_time
         print(f"| {len(resources):,} | {pack_time:.2f} s | {convert_time:.2f} s | {checkov_time:.2f} s "
