@@ -239,6 +239,7 @@ def _clean_finding(finding: Finding, scrubber: Scrubber, plain_evidence: bool) -
         and finding.title.isascii()
         and finding.resource_name.isascii()
         and finding.urn.isascii()
+        and finding.resource_type.isascii()
     ):
         return finding
     waiver = scrubber.value(dict(finding.waiver)) if finding.waiver else None
@@ -248,6 +249,7 @@ def _clean_finding(finding: Finding, scrubber: Scrubber, plain_evidence: bool) -
         message=scrubber.text(finding.message),
         resource_name=scrubber.text(finding.resource_name),
         urn=scrubber.text(finding.urn),
+        resource_type=valid_text(finding.resource_type),
         evidence=scrubber.value(dict(finding.evidence)),
         waiver=waiver,
     )

@@ -147,3 +147,16 @@ def test_lone_surrogates_do_not_break_the_writers(tmp_path: Path, surrogate: str
     files = write(tmp_path, texts)
     assert_inert(files, texts)
 
+
+
+@pytest.mark.parametrize("surrogate", LONE_SURROGATES, ids=["high", "low"])
+def test_a_lone_surrogate_in_a_resource_type_does_not_break_the_writers(tmp_path: Path, surrogate: str) -> None:
+    # A program may name a component type with any string; every writer must still produce valid UTF-8.
+    run = run_result(["plain-name"])
+    for finding in run.findings:
+        finding.resource_type = f"my:custom{surrogate}:Type"
+    write_all(run, FORMATS, tmp_path)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            path.read_bytes().decode("utf-8")
+    assert "my:custom\ufffd:Type" in (tmp_path / "findings.csv").read_text(encoding="utf-8")
