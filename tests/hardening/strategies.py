@@ -62,7 +62,9 @@ def rule_vocabulary(rule_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tup
     """(property names, dotted paths, short literals) a rule's module mentions."""
     source = _module_source(rule_by_id(rule_id))
     literals = {s for s in _string_constants(source) if 0 < len(s) <= 80 and "\n" not in s}
-    paths = sorted(s.strip(".") for s in literals if _PATH_LIKE.fullmatch(s) and "." in s.strip("."))
+    # A path names at least one property: f"{a}.{b}" renders as "0.0", which names none.
+    paths = sorted(s.strip(".") for s in literals if _PATH_LIKE.fullmatch(s) and "." in s.strip(".")
+                   and not all(part.isdigit() for part in s.strip(".").split(".")))
     names = {part for s in literals if _PATH_LIKE.fullmatch(s) for part in _NAME.findall(s)}
     if "read_policy" in source:
         names.update(POLICY_KEYS)
@@ -165,6 +167,8 @@ def set_path(props: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     while parts and parts[0].isdigit():  # f-string remnants such as "0.cidrBlocks"
         parts = parts[1:]
+    if not parts:
+        return
     container: Any = props
     for part, following in itertools.pairwise(parts):
         fresh: Any = [] if following.isdigit() else {}

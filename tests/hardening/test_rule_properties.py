@@ -168,3 +168,17 @@ def test_one_unknown_required_value_is_never_pass_nor_fail(rule_id: str, baselin
                 assert not statuses & {Status.PASS, Status.FAIL}, (path, sentinel, type_, outcomes)
                 assert_well_formed(outcomes)
                 tally.count(f"unknown-required {rule_id}")
+
+
+def test_the_generator_reads_f_string_paths_that_name_no_property() -> None:
+    # f"{a}.{b}" in a rule module renders as "0.0": no property path to place values at.
+    from tests.hardening import strategies
+
+    assert "0.0" in strategies._string_constants('path = f"{a}.{b}"')
+    props: dict = {"kept": 1}
+    strategies.set_path(props, "0.0", "value")
+    strategies.set_path(props, "0.cidrBlocks", "value")
+    assert props == {"kept": 1, "cidrBlocks": "value"}
+    for rule in all_rules():
+        _, paths, _ = strategies.rule_vocabulary(rule.meta.id)
+        assert all(not all(part.isdigit() for part in path.split(".")) for path in paths), rule.meta.id
