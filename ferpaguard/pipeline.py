@@ -240,7 +240,6 @@ def _emit(
 
 def _check_before_writing(options: RunOptions) -> None:
     """Every option and setting the outputs depend on, checked before anything is read or written."""
-    from ferpaguard.evidence.bundle import BundleError, load_private_key
     from ferpaguard.evidence.determinism import SourceDateEpochError, source_date_epoch
     from ferpaguard.evidence.publish import PublishError, check_target
 
@@ -248,12 +247,15 @@ def _check_before_writing(options: RunOptions) -> None:
         source_date_epoch()
         if options.output_dir is not None:
             check_target(options.output_dir)
-        if options.bundle and options.signing_key is not None:
-            load_private_key(options.signing_key)
     except (SourceDateEpochError, PublishError) as error:
         raise UserError(str(error)) from None
-    except BundleError as error:
-        raise UserError(f"--signing-key: {error}") from None
+    if options.bundle and options.signing_key is not None:
+        from ferpaguard.evidence.bundle import BundleError, load_private_key  # cryptography, only when signing
+
+        try:
+            load_private_key(options.signing_key)
+        except BundleError as error:
+            raise UserError(f"--signing-key: {error}") from None
 
 
 def _finish(run: RunResult, soft_fail: bool) -> int:

@@ -67,3 +67,21 @@ def test_evaluation_and_evidence_run_with_the_collector_paused_and_it_comes_back
     assert seen == [False]
     assert gc.isenabled()
     assert (tmp_path / "findings.json").is_file()
+
+
+def test_a_json_only_audit_loads_neither_jinja_nor_cryptography() -> None:
+    # Evidence writers and the bundle are imported when used: an audit printing findings.json pays
+    # for neither (about 50 ms and 10 MB of every such run).
+    script = (
+        "import sys\n"
+        "from ferpaguard.cli import main\n"
+        "try:\n"
+        f"    main(['audit', {str(EXPORTS / 'seed_broken.json')!r}, '--format', 'json', '--quiet'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('jinja2', 'cryptography', 'markupsafe') if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert json.loads(done.stdout)["summary"]["mandatory_failures"] > 0
+    assert done.stderr.strip().splitlines()[-1] == "[]"

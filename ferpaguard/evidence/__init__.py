@@ -9,27 +9,51 @@ when the same signing key is given: Ed25519 signatures are deterministic).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from ferpaguard.evidence import csv_report, findings_json, html_report, junit, markdown, oscal, sarif
-from ferpaguard.evidence.bundle import BundleError, VerifyResult, verify_bundle, write_bundle
 from ferpaguard.evidence.determinism import writes_in_background
 from ferpaguard.evidence.view import EvidenceView, prepare
 from ferpaguard.run import RunResult
 
 Writer = Callable[[EvidenceView, Path], list[Path]]
 
+
+def _writer(module: str) -> Writer:
+    """The `write` of ferpaguard.evidence.<module>, imported when first called: a run that writes
+    only findings.json (or nothing) does not load Jinja, the other writers or cryptography."""
+
+    def write(view: EvidenceView, output_dir: Path) -> list[Path]:
+        written: list[Path] = importlib.import_module(f"ferpaguard.evidence.{module}").write(view, output_dir)
+        return written
+
+    write.__qualname__ = write.__name__ = f"{module}.write"
+    return write
+
+
 WRITERS: dict[str, Writer] = {
-    "json": findings_json.write,
-    "sarif": sarif.write,
-    "junit": junit.write,
-    "markdown": markdown.write,
-    "html": html_report.write,
-    "csv": csv_report.write,
-    "oscal": oscal.write,
+    "json": _writer("findings_json"),
+    "sarif": _writer("sarif"),
+    "junit": _writer("junit"),
+    "markdown": _writer("markdown"),
+    "html": _writer("html_report"),
+    "csv": _writer("csv_report"),
+    "oscal": _writer("oscal"),
 }
 FORMATS: tuple[str, ...] = tuple(WRITERS)
+
+_BUNDLE_NAMES = ("BundleError", "VerifyResult", "verify_bundle", "write_bundle")
+
+
+def __getattr__(name: str) -> Any:
+    """The bundle's names, from ferpaguard.evidence.bundle (cryptography) when first asked for."""
+    if name in _BUNDLE_NAMES:
+        from ferpaguard.evidence import bundle
+
+        return getattr(bundle, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def write_all(run: RunResult, formats: Sequence[str], output_dir: Path) -> list[Path]:
